@@ -1,0 +1,23 @@
+package io.gatehouse.gateway;
+
+import org.springframework.core.Ordered;
+
+/**
+ * The order of the request path (DESIGN.md, "The request path"), in one place. Each stage is one
+ * {@code WebFilter} whose {@code getOrder()} returns {@code RequestStage.X.order()}, never a bare number.
+ * RECORD comes first because it wraps the whole chain: it must see every outcome, the final status and the
+ * latency. FORWARD is Spring Cloud Gateway's own routing, which runs after every WebFilter.
+ */
+public enum RequestStage {
+    RECORD,
+    HYGIENE,
+    AUTHENTICATE,
+    DEVICE,
+    DECIDE,
+    ASSERT;
+
+    /** Spaced so that a framework filter can be placed between two stages if ever needed; all run before Spring Security's default order. */
+    public int order() {
+        return Ordered.HIGHEST_PRECEDENCE + 1_000 * (ordinal() + 1);
+    }
+}
