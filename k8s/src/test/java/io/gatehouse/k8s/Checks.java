@@ -1,0 +1,345 @@
+package io.gatehouse.k8s;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The zero-trust rules that every rendered overlay must keep (DESIGN.md, "Deployment"). Each check returns the
+ * violations it found as sentences naming the object, so a test can assert "none" for the real manifests and
+ * "exactly this one" for a deliberately broken copy.
+ */
+final class Checks {
+
+    /** Custom resources we use, by kind and apiVersion: anything else generic is a typo or an unknown kind. */
+    static final Map<String, Set<String>> KNOWN_CUSTOM_KINDS = Map.of(
+            "ExternalSecret", Set.of("external-secrets.io/v1beta1"),
+            "SecretStore", Set.of("external-secrets.io/v1beta1"),
+            "SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1"),
+            "PeerAuthentication", Set.of("security.istio.io/v1"),
+            "AuthorizationPolicy", Set.of("security.istio.io/v1"),
+            "CiliumNetworkPolicy", Set.of("cilium.io/v2"),
+            "ClusterPolicy", Set.of("kyverno.io/v1"));
+
+    static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterPolicy", "ClusterRole",
+            "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition");
+
+    static final String APPROVED_REGISTRY = "ghcr.io/gatehouse/";
+
+    private Checks() {
+    }
+
+    static List<String> all(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        v.addAll(typedAndKnown(objects));
+        v.addAll(scope(objects));
+        v.addAll(podSecurity(objects));
+        v.addAll(serviceAccounts(objects));
+        v.addAll(networkPolicies(objects));
+        v.addAll(noSecretData(objects));
+        v.addAll(selectors(objects));
+        return v;
+    }
+
+    /** Core kinds carry no unknown field anywhere; custom kinds are ones we know. */
+    static List<String> typedAndKnown(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof GenericKubernetesResource) {
+                Set<String> versions = KNOWN_CUSTOM_KINDS.get(o.getKind());
+                if (versions == null || !versions.contains(o.getApiVersion())) {
+                    v.add(describe(o) + ": unknown kind " + o.getApiVersion() + "/" + o.getKind());
+                }
+            } else {
+                unknownFields(o, o.getKind(), v, describe(o), 0);
+            }
+        }
+        return v;
+    }
+
+    private static void unknownFields(Object node, String path, List<String> v, String owner, int depth) {
+        if (node == null || depth > 25) {
+            return;
+        }
+        if (node instanceof Collection<?> c) {
+            int i = 0;
+            for (Object item : c) {
+                unknownFields(item, path + "[" + i++ + "]", v, owner, depth + 1);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> m) {
+            m.forEach((k, value) -> unknownFields(value, path + "." + k, v, owner, depth + 1));
+            return;
+        }
+        if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value;
+            try {
+                value = getter.invoke(node);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    v.add(owner + ": unknown field(s) " + extra.keySet() + " at " + path);
+                }
+                continue;
+            }
+            String field = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+            unknownFields(value, path + "." + field, v, owner, depth + 1);
+        }
+    }
+
+    /** Cluster-scoped kinds carry no namespace (kustomize adds one if told to); namespaced kinds carry one. */
+    static List<String> scope(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            String ns = o.getMetadata().getNamespace();
+            boolean clusterScoped = CLUSTER_SCOPED.contains(o.getKind());
+            if (clusterScoped && ns != null) {
+                v.add(describe(o) + ": cluster-scoped kind must not carry namespace " + ns);
+            } else if (!clusterScoped && ns == null) {
+                v.add(describe(o) + ": namespaced kind without a namespace");
+            }
+        }
+        return v;
+    }
+
+    /** Non-root, read-only root filesystem, no escalation, all capabilities dropped, seccomp, limits, digests, probes. */
+    static List<String> podSecurity(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        for (Workloads.Workload w : new Workloads(objects).all()) {
+            PodSpec pod = w.template().getSpec();
+            var podContext = pod.getSecurityContext();
+            boolean podNonRoot = podContext != null && Boolean.TRUE.equals(podContext.getRunAsNonRoot());
+            boolean podSeccomp = podContext != null && podContext.getSeccompProfile() != null
+                    && "RuntimeDefault".equals(podContext.getSeccompProfile().getType());
+            List<Container> containers = new ArrayList<>(pod.getContainers());
+            containers.addAll(pod.getInitContainers());
+            for (Container c : containers) {
+                String who = w.describe() + " container " + c.getName();
+                SecurityContext sc = c.getSecurityContext();
+                if (!podNonRoot && (sc == null || !Boolean.TRUE.equals(sc.getRunAsNonRoot()))) {
+                    v.add(who + ": runAsNonRoot is not true");
+                }
+                if (!podSeccomp && (sc == null || sc.getSeccompProfile() == null
+                        || !"RuntimeDefault".equals(sc.getSeccompProfile().getType()))) {
+                    v.add(who + ": seccomp profile is not RuntimeDefault");
+                }
+                if (sc == null || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
+                    v.add(who + ": readOnlyRootFilesystem is not true");
+                }
+                if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
+                    v.add(who + ": allowPrivilegeEscalation is not false");
+                }
+                if (sc != null && Boolean.TRUE.equals(sc.getPrivileged())) {
+                    v.add(who + ": privileged");
+                }
+                if (sc == null || sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null
+                        || !sc.getCapabilities().getDrop().contains("ALL")) {
+                    v.add(who + ": capabilities do not drop ALL");
+                }
+                if (sc != null && sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null
+                        && !sc.getCapabilities().getAdd().isEmpty()) {
+                    v.add(who + ": adds capabilities " + sc.getCapabilities().getAdd());
+                }
+                resources(c, who, v);
+                image(c, who, v);
+            }
+            for (Container c : pod.getContainers()) {
+                String who = w.describe() + " container " + c.getName();
+                probe(c.getReadinessProbe(), "readinessProbe", who, v);
+                probe(c.getLivenessProbe(), "livenessProbe", who, v);
+            }
+        }
+        return v;
+    }
+
+    private static void resources(Container c, String who, List<String> v) {
+        var r = c.getResources();
+        for (String kind : List.of("cpu", "memory")) {
+            if (r == null || r.getRequests() == null || !r.getRequests().containsKey(kind)) {
+                v.add(who + ": no " + kind + " request");
+            }
+            if (r == null || r.getLimits() == null || !r.getLimits().containsKey(kind)) {
+                v.add(who + ": no " + kind + " limit");
+            }
+        }
+    }
+
+    private static void image(Container c, String who, List<String> v) {
+        String image = Objects.requireNonNullElse(c.getImage(), "");
+        if (!image.matches(".+@sha256:[0-9a-f]{64}")) {
+            v.add(who + ": image " + image + " is not pinned by digest");
+        }
+        if (!image.startsWith(APPROVED_REGISTRY)) {
+            v.add(who + ": image " + image + " is not from " + APPROVED_REGISTRY);
+        }
+    }
+
+    /** Probes go to the management port, never the public listener, and are keyed by path. */
+    private static void probe(Probe probe, String name, String who, List<String> v) {
+        if (probe == null || probe.getHttpGet() == null) {
+            v.add(who + ": no HTTP " + name);
+            return;
+        }
+        IntOrString port = probe.getHttpGet().getPort();
+        if (port == null || !"management".equals(port.getStrVal())) {
+            v.add(who + ": " + name + " is not on the port named management");
+        }
+        String path = Objects.requireNonNullElse(probe.getHttpGet().getPath(), "");
+        if (!path.startsWith("/actuator/health/")) {
+            v.add(who + ": " + name + " path " + path + " is not a health group");
+        }
+    }
+
+    /** One dedicated ServiceAccount per workload, no API token unless asked for. */
+    static List<String> serviceAccounts(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        Map<String, String> usedBy = new HashMap<>();
+        for (Workloads.Workload w : set.all()) {
+            PodSpec pod = w.template().getSpec();
+            String sa = pod.getServiceAccountName();
+            if (sa == null || sa.isBlank() || sa.equals("default")) {
+                v.add(w.describe() + ": runs under the default ServiceAccount");
+                continue;
+            }
+            var account = set.find(ServiceAccount.class, w.namespace(), sa);
+            if (account.isEmpty()) {
+                v.add(w.describe() + ": ServiceAccount " + sa + " is not in the manifests");
+            } else if (!Boolean.FALSE.equals(account.get().getAutomountServiceAccountToken())) {
+                v.add("ServiceAccount " + w.namespace() + "/" + sa + ": automountServiceAccountToken is not false");
+            }
+            if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
+                v.add(w.describe() + ": automountServiceAccountToken is not false");
+            }
+            String previous = usedBy.put(w.namespace() + "/" + sa, w.describe());
+            if (previous != null) {
+                v.add(w.describe() + ": shares ServiceAccount " + sa + " with " + previous);
+            }
+        }
+        return v;
+    }
+
+    /** Every namespace denies by default; every pod is selected by at least one allowing policy. */
+    static List<String> networkPolicies(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        List<NetworkPolicy> policies = set.ofType(NetworkPolicy.class);
+        for (Namespace ns : set.ofType(Namespace.class)) {
+            String name = ns.getMetadata().getName();
+            boolean defaultDeny = policies.stream().anyMatch(p -> name.equals(p.getMetadata().getNamespace())
+                    && isEmpty(p.getSpec().getPodSelector().getMatchLabels())
+                    && p.getSpec().getPodSelector().getMatchExpressions().isEmpty()
+                    && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                    && p.getSpec().getIngress().isEmpty() && p.getSpec().getEgress().isEmpty());
+            if (!defaultDeny) {
+                v.add("Namespace " + name + ": no default-deny NetworkPolicy for Ingress and Egress");
+            }
+        }
+        for (Workloads.Workload w : set.all()) {
+            boolean allowedIn = policies.stream().anyMatch(p -> w.namespace().equals(p.getMetadata().getNamespace())
+                    && !p.getSpec().getIngress().isEmpty()
+                    && Workloads.selects(nullToEmpty(p.getSpec().getPodSelector().getMatchLabels()), w.podLabels()))
+                    || ciliumIngressFor(set, w);
+            if (!allowedIn) {
+                v.add(w.describe() + ": no NetworkPolicy allows any ingress to its pods");
+            }
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean ciliumIngressFor(Workloads set, Workloads.Workload w) {
+        for (HasMetadata o : set.ofKind("CiliumNetworkPolicy")) {
+            if (!(o instanceof GenericKubernetesResource cnp) || !w.namespace().equals(o.getMetadata().getNamespace())) {
+                continue;
+            }
+            Map<String, Object> spec = (Map<String, Object>) cnp.getAdditionalProperties().get("spec");
+            Map<String, Object> selector = (Map<String, Object>) spec.get("endpointSelector");
+            Map<String, String> labels = (Map<String, String>) selector.get("matchLabels");
+            if (spec.get("ingress") != null && Workloads.selects(nullToEmpty(labels), w.podLabels())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Secrets come from the secrets manager: no Secret in the repo carries data. */
+    static List<String> noSecretData(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        for (Secret s : new Workloads(objects).ofType(Secret.class)) {
+            if (!isEmpty(s.getData()) || !isEmpty(s.getStringData())) {
+                v.add(describe(s) + ": carries secret data in the repository");
+            }
+        }
+        return v;
+    }
+
+    /** Services and disruption budgets select pods that exist; autoscalers target Deployments that exist. */
+    static List<String> selectors(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        for (Service s : set.ofType(Service.class)) {
+            Map<String, String> selector = nullToEmpty(s.getSpec().getSelector());
+            boolean matches = !selector.isEmpty() && set.all().stream().anyMatch(w ->
+                    w.namespace().equals(s.getMetadata().getNamespace()) && Workloads.selects(selector, w.podLabels()));
+            if (!matches) {
+                v.add(describe(s) + ": selector " + selector + " matches no pods");
+            }
+        }
+        for (var pdb : set.ofType(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)) {
+            Map<String, String> selector = nullToEmpty(pdb.getSpec().getSelector().getMatchLabels());
+            if (set.all().stream().noneMatch(w -> w.namespace().equals(pdb.getMetadata().getNamespace())
+                    && Workloads.selects(selector, w.podLabels()))) {
+                v.add(describe(pdb) + ": selector " + selector + " matches no pods");
+            }
+        }
+        for (var hpa : set.ofType(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)) {
+            var target = hpa.getSpec().getScaleTargetRef();
+            if (set.find(io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                    hpa.getMetadata().getNamespace(), target.getName()).isEmpty()) {
+                v.add(describe(hpa) + ": targets missing " + target.getKind() + " " + target.getName());
+            }
+        }
+        return v;
+    }
+
+    static String describe(HasMetadata o) {
+        String ns = o.getMetadata().getNamespace();
+        return o.getKind() + " " + (ns == null ? "" : ns + "/") + o.getMetadata().getName();
+    }
+
+    private static boolean isEmpty(Map<?, ?> map) {
+        return map == null || map.isEmpty();
+    }
+
+    private static Map<String, String> nullToEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+}

@@ -1,0 +1,100 @@
+package io.gatehouse.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checks can fail: each test breaks one rule in a copy of the rendered base and expects exactly that
+ * violation. Without these, an empty violation list would prove nothing.
+ */
+class ChecksCatchViolationsTest {
+
+    private static final String BASE = Kustomize.renderYaml("base");
+
+    private static List<String> violationsAfter(String from, String to) {
+        assertThat(BASE).contains(from);
+        return Checks.all(Kustomize.parse(BASE.replaceFirst(java.util.regex.Pattern.quote(from), to)));
+    }
+
+    @Test
+    void checkWhenRootFilesystemWritableThenReported() {
+        assertThat(violationsAfter("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"))
+                .singleElement().asString().contains("readOnlyRootFilesystem is not true");
+    }
+
+    @Test
+    void checkWhenPrivilegeEscalationAllowedThenReported() {
+        assertThat(violationsAfter("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true"))
+                .singleElement().asString().contains("allowPrivilegeEscalation is not false");
+    }
+
+    @Test
+    void checkWhenCapabilitiesKeptThenReported() {
+        assertThat(violationsAfter("- ALL", "- NET_RAW"))
+                .singleElement().asString().contains("capabilities do not drop ALL");
+    }
+
+    @Test
+    void checkWhenImageByTagThenReported() {
+        assertThat(violationsAfter("ghcr.io/gatehouse/hello-app@sha256:", "ghcr.io/gatehouse/hello-app:latest#"))
+                .anySatisfy(v -> assertThat(v).contains("is not pinned by digest"));
+    }
+
+    @Test
+    void checkWhenUnknownFieldThenReported() {
+        assertThat(violationsAfter("replicas: 2", "replicaz: 2"))
+                .singleElement().asString().contains("unknown field(s) [replicaz]");
+    }
+
+    @Test
+    void checkWhenWrongTypeThenParsingFails() {
+        assertThatThrownBy(() -> Kustomize.parse(BASE.replaceFirst("replicas: 2", "replicas: three")))
+                .hasMessageContaining("three");
+    }
+
+    @Test
+    void checkWhenDefaultServiceAccountThenReported() {
+        assertThat(violationsAfter("serviceAccountName: hello-app", "serviceAccountName: default"))
+                .anySatisfy(v -> assertThat(v).contains("runs under the default ServiceAccount"));
+    }
+
+    @Test
+    void checkWhenTokenMountedThenReported() {
+        assertThat(violationsAfter("automountServiceAccountToken: false", "automountServiceAccountToken: true"))
+                .singleElement().asString().contains("automountServiceAccountToken is not false");
+    }
+
+    @Test
+    void checkWhenDefaultDenyMissingThenReported() {
+        assertThat(violationsAfter("name: default-deny\n  namespace: gatehouse-apps\nspec:\n  podSelector: {}",
+                "name: default-deny\n  namespace: gatehouse-apps\nspec:\n  podSelector:\n    matchLabels:\n      x: y"))
+                .singleElement().asString()
+                .isEqualTo("Namespace gatehouse-apps: no default-deny NetworkPolicy for Ingress and Egress");
+    }
+
+    @Test
+    void checkWhenSecretCarriesDataThenReported() {
+        String withSecret = BASE + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n  namespace: gatehouse\n"
+                + "data:\n  key: c2VjcmV0\n";
+        assertThat(Checks.all(Kustomize.parse(withSecret)))
+                .singleElement().asString().contains("carries secret data");
+    }
+
+    @Test
+    void checkWhenClusterScopedObjectHasNamespaceThenReported() {
+        String policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\n  namespace: gatehouse\n"
+                + "spec:\n  rules: []\n";
+        assertThat(Checks.scope(Kustomize.parse(policy)))
+                .singleElement().asString().contains("must not carry namespace");
+    }
+
+    @Test
+    void checkWhenProbeOnPublicPortThenReported() {
+        String broken = BASE.replaceFirst("port: management\n", "port: http\n");
+        assertThat(Checks.all(Kustomize.parse(broken)))
+                .singleElement().asString().contains("is not on the port named management");
+    }
+}
