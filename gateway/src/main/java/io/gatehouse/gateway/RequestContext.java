@@ -34,6 +34,7 @@ public final class RequestContext {
     private @Nullable Decision decision;
     private @Nullable String assertionJti;
     private @Nullable Reason rejection;
+    private @Nullable String canonicalPath;
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -101,5 +102,16 @@ public final class RequestContext {
 
     public void rejected(Reason why) {
         this.rejection = Objects.requireNonNull(why, "why");
+    }
+
+    /**
+     * The request path as the HYGIENE stage accepted it: percent-decoded once, no dot segments, no empty segments,
+     * no encoded separators. Policy path matching should use it, so that {@code /%61dmin} is seen as {@code /admin}.
+     * Null until the HYGIENE stage has run (or when it rejected the request).
+     */
+    public @Nullable String canonicalPath() { return canonicalPath; }
+
+    public void canonicalPath(String path) {
+        this.canonicalPath = Objects.requireNonNull(path, "path");
     }
 }
