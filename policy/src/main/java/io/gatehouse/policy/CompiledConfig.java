@@ -1,0 +1,57 @@
+package io.gatehouse.policy;
+
+import io.gatehouse.policy.eval.PolicyEvaluator;
+import io.gatehouse.policy.eval.RouteTable;
+import io.gatehouse.policy.model.Route;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A loaded, validated {@code gatehouse.yaml}, ready to decide: routes with their policies compiled (globs,
+ * CIDRs, CEL programs), a route table, and the sha256 of the file it came from. Immutable and thread-safe;
+ * the gateway swaps whole instances on reload. Build it with {@link io.gatehouse.policy.load.PolicyLoader}.
+ */
+public final class CompiledConfig {
+    private final List<Route> routes;
+    private final RouteTable table;
+    private final String version;
+
+    public CompiledConfig(List<Route> routes, String version) {
+        this.routes = List.copyOf(routes);
+        this.table = new RouteTable(this.routes);
+        this.version = Objects.requireNonNull(version, "version");
+    }
+
+    /** Selects the route for the request's URL and evaluates its policy; no route is a deny with route null. */
+    public Decision decide(Request request) {
+        Optional<Route> route = table.select(request.url());
+        return route.isPresent() ? PolicyEvaluator.decide(route.get(), request) : PolicyEvaluator.noRoute(request);
+    }
+
+    /** The route serving {@code url}: host, effective port, longest path prefix at a segment boundary. */
+    public Optional<Route> selectRoute(URI url) {
+        return table.select(url);
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** The sha256 (hex) of the loaded file's bytes, for the decision log's {@code policy.version}. */
+    public String version() {
+        return version;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every part holds (AND). It is what a rule's own keys form, and key {@code all: [rules]} nests one. It stops at
+ * the first part that fails and answers with that part's reasons; when all hold, the reasons of every part.
+ */
+public final class AllCriterion implements Criterion {
+    private final Criterion[] parts;
+
+    public AllCriterion(List<Criterion> parts) {
+        this.parts = parts.toArray(Criterion[]::new);
+    }
+
+    @Override
+    public Match evaluate(Request request) {
+        if (parts.length == 1) {
+            return parts[0].evaluate(request);
+        }
+        List<Reason> reasons = null;
+        for (Criterion part : parts) {
+            Match m = part.evaluate(request);
+            if (!m.holds()) {
+                return m;
+            }
+            if (reasons == null) {
+                reasons = new ArrayList<>(parts.length);
+            }
+            reasons.addAll(m.reasons());
+        }
+        return new Match(true, reasons == null ? List.of() : reasons);
+    }
+}

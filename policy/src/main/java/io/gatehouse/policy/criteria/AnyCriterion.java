@@ -1,0 +1,31 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Key {@code any: [rules]}: at least one nested rule holds (OR). It answers with the first holding rule's
+ * reasons, or, when none holds, with every nested rule's failing reasons in order.
+ */
+public final class AnyCriterion implements Criterion {
+    private final Criterion[] parts;
+
+    public AnyCriterion(List<Criterion> parts) {
+        this.parts = parts.toArray(Criterion[]::new);
+    }
+
+    @Override
+    public Match evaluate(Request request) {
+        List<Reason> failed = new ArrayList<>(parts.length);
+        for (Criterion part : parts) {
+            Match m = part.evaluate(request);
+            if (m.holds()) {
+                return m;
+            }
+            failed.addAll(m.reasons());
+        }
+        return new Match(false, failed);
+    }
+}

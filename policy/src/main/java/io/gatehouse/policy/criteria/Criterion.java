@@ -1,0 +1,13 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Request;
+
+/**
+ * One condition of a rule, compiled from one YAML key at load time. {@link #evaluate(Request)} is pure,
+ * thread-safe and does not throw: it answers {@link Match#holds} or {@link Match#fails} with the reasons that
+ * explain it. A criterion class is named after its key ({@code source_ips} → {@link SourceIpsCriterion}).
+ */
+@FunctionalInterface
+public interface Criterion {
+    Match evaluate(Request request);
+}

@@ -1,0 +1,61 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * The four yes/no keys under {@code device:} — {@code known}, {@code managed}, {@code disk_encrypted},
+ * {@code screen_lock} — share one class because they differ only in which posture field they read; each key is
+ * one {@link Flag}. The reason names the key as written: "device disk_encrypted is false, rule R needs true".
+ */
+public final class DeviceFlagCriterion extends DeviceCriterion {
+
+    /** The posture fields a flag key reads, by YAML key. */
+    public enum Flag {
+        KNOWN("known", DevicePosture::known),
+        MANAGED("managed", DevicePosture::managed),
+        DISK_ENCRYPTED("disk_encrypted", DevicePosture::diskEncrypted),
+        SCREEN_LOCK("screen_lock", DevicePosture::screenLock);
+
+        private final String key;
+        private final Predicate<DevicePosture> read;
+
+        Flag(String key, Predicate<DevicePosture> read) {
+            this.key = key;
+            this.read = read;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    private final Flag flag;
+    private final boolean wanted;
+    private final Match holds;
+    private final Match fails;
+
+    private DeviceFlagCriterion(Flag flag, boolean wanted, String rule) {
+        super(rule, "device " + flag.key + " " + wanted);
+        this.flag = flag;
+        this.wanted = wanted;
+        String code = "device-" + flag.key.replace('_', '-');
+        this.holds = Match.holds(code, "device %s is %s", flag.key, wanted);
+        this.fails = Match.fails(code + "-mismatch", "device %s is %s, rule %s needs %s", flag.key, !wanted, rule, wanted);
+    }
+
+    public static @Nullable Criterion parse(Flag flag, Node node, ParseContext c) {
+        Boolean value = Nodes.bool(node, c);
+        return value == null ? null : new DeviceFlagCriterion(flag, value, c.rule());
+    }
+
+    @Override
+    Match evaluate(DevicePosture device, Request request) {
+        return flag.read.test(device) == wanted ? holds : fails;
+    }
+}

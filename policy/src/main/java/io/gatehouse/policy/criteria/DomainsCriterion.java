@@ -1,0 +1,62 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Key {@code domains: [..]}: the whole domain part of the user's email (after the last {@code @}) is one of
+ * these, case-insensitively. {@code corp.example} matches {@code pat@corp.example}, never {@code pat@evilcorp.example}
+ * nor {@code pat@sub.corp.example}: a suffix match would let anyone who owns a look-alike domain in.
+ */
+public final class DomainsCriterion extends IdentityCriterion {
+    private final Set<String> domains;
+    private final String rule;
+
+    private DomainsCriterion(Set<String> domains, String rule) {
+        super(rule, "an email domain one of " + domains);
+        this.domains = domains;
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        List<ScalarNode> items = Nodes.stringList(node, c);
+        if (items == null) {
+            return null;
+        }
+        Set<String> set = new LinkedHashSet<>();
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            String d = items.get(i).getValue();
+            if (d.contains("@") || d.contains(" ") || d.startsWith(".") || d.endsWith(".")) {
+                c.index(i).error(items.get(i), "\"%s\" is not a domain like corp.example (no @, no leading dot)", d);
+                ok = false;
+            }
+            set.add(d.toLowerCase(Locale.ROOT));
+        }
+        return ok ? new DomainsCriterion(Collections.unmodifiableSet(set), c.rule()) : null;
+    }
+
+    @Override
+    Match evaluate(Identity identity, Request request) {
+        String email = identity.email();
+        if (email == null) {
+            return Match.fails("email-missing", "user %s has no email, rule %s needs an email domain one of %s",
+                    identity.sub(), rule, domains);
+        }
+        String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return domains.contains(domain)
+                ? Match.holds("email-domain", "email domain %s is one of %s", domain, domains)
+                : Match.fails("email-domain-not-allowed", "email domain is %s, rule %s needs one of %s",
+                        domain, rule, domains);
+    }
+}

@@ -1,0 +1,62 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Key {@code emails: [..]}: the user's email is one of these, compared case-insensitively. */
+public final class EmailsCriterion extends IdentityCriterion {
+    private final Set<String> emails;
+    private final String listed;
+    private final String rule;
+
+    private EmailsCriterion(Set<String> emails, String rule) {
+        super(rule, "email one of " + emails);
+        this.emails = emails;
+        this.listed = emails.toString();
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        List<ScalarNode> items = Nodes.stringList(node, c);
+        if (items == null) {
+            return null;
+        }
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            String e = items.get(i).getValue();
+            int at = e.indexOf('@');
+            if (at <= 0 || at != e.lastIndexOf('@') || at == e.length() - 1 || e.contains(" ")) {
+                c.index(i).error(items.get(i), "\"%s\" is not an email address like pat@corp.example", e);
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        Set<String> set = items.stream().map(n -> n.getValue().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return new EmailsCriterion(Collections.unmodifiableSet(set), c.rule());
+    }
+
+    @Override
+    Match evaluate(Identity identity, Request request) {
+        String email = identity.email();
+        if (email == null) {
+            return Match.fails("email-missing", "user %s has no email, rule %s needs one of %s", identity.sub(), rule, listed);
+        }
+        return emails.contains(email.toLowerCase(Locale.ROOT))
+                ? Match.holds("email", "email %s is one of %s", email, listed)
+                : Match.fails("email-not-allowed", "email is %s, rule %s needs one of %s", email, rule, listed);
+    }
+}

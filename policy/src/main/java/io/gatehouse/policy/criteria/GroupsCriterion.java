@@ -1,0 +1,43 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Key {@code groups: [..]}: the user is in at least one of these groups (exact, case-sensitive names from the IdP). */
+public final class GroupsCriterion extends IdentityCriterion {
+    private final Set<String> groups;
+    private final String rule;
+
+    private GroupsCriterion(Set<String> groups, String rule) {
+        super(rule, "a group one of " + groups);
+        this.groups = groups;
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        List<ScalarNode> items = Nodes.stringList(node, c);
+        return items == null ? null
+                : new GroupsCriterion(Collections.unmodifiableSet(new LinkedHashSet<>(Nodes.values(items))), c.rule());
+    }
+
+    @Override
+    Match evaluate(Identity identity, Request request) {
+        List<String> mine = identity.groups();
+        for (int i = 0; i < mine.size(); i++) {
+            if (groups.contains(mine.get(i))) {
+                return Match.holds("group", "group %s is one of %s", mine.get(i), groups);
+            }
+        }
+        return Match.fails("group-missing", "user %s is in groups %s, rule %s needs one of %s",
+                who(identity), mine, rule, groups);
+    }
+}

@@ -1,0 +1,54 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Durations;
+import io.gatehouse.policy.load.ParseContext;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Key {@code max_auth_age: 15m}: the login happened at most this long before the request's time (step-up).
+ * Its failure code {@code auth-too-old} tells the gateway to send a browser back to the IdP with {@code max_age}
+ * instead of showing a bare deny. An identity without {@code auth_time} fails: its age cannot be shown.
+ */
+public final class MaxAuthAgeCriterion extends IdentityCriterion {
+    /** The reason code the gateway looks for to start a step-up login. */
+    public static final String TOO_OLD = "auth-too-old";
+
+    private final Duration max;
+    private final String maxText;
+    private final String rule;
+
+    private MaxAuthAgeCriterion(Duration max, String rule) {
+        super(rule, "a login at most " + Durations.format(max) + " old");
+        this.max = max;
+        this.maxText = Durations.format(max);
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        Duration d = Durations.parse(node, c);
+        return d == null ? null : new MaxAuthAgeCriterion(d, c.rule());
+    }
+
+    /** The configured maximum, for the gateway's {@code max_age} parameter. */
+    public Duration max() {
+        return max;
+    }
+
+    @Override
+    Match evaluate(Identity identity, Request request) {
+        Instant at = identity.authTime();
+        if (at == null) {
+            return Match.fails(TOO_OLD, "login time is unknown, rule %s needs a login at most %s old", rule, maxText);
+        }
+        Duration age = Duration.between(at, request.time());
+        String ageText = Durations.human(age);
+        return age.compareTo(max) <= 0
+                ? Match.holds("auth-age", "login is %s old, at most %s", ageText, maxText)
+                : Match.fails(TOO_OLD, "login is %s old, rule %s needs at most %s", ageText, rule, maxText);
+    }
+}

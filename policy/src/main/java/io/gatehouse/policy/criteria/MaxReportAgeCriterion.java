@@ -1,0 +1,46 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Durations;
+import io.gatehouse.policy.load.ParseContext;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Key {@code device: {max_report_age: 24h}}: the device's latest posture report is at most this old at the
+ * request's time. A device that never reported fails.
+ */
+public final class MaxReportAgeCriterion extends DeviceCriterion {
+    private final Duration max;
+    private final String maxText;
+    private final String rule;
+
+    private MaxReportAgeCriterion(Duration max, String rule) {
+        super(rule, "a device report at most " + Durations.format(max) + " old");
+        this.max = max;
+        this.maxText = Durations.format(max);
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        Duration d = Durations.parse(node, c);
+        return d == null ? null : new MaxReportAgeCriterion(d, c.rule());
+    }
+
+    @Override
+    Match evaluate(DevicePosture device, Request request) {
+        Instant at = device.reportedAt();
+        if (at == null) {
+            return Match.fails("device-report-too-old", "device %s never reported, rule %s needs a report at most %s old",
+                    device.id(), rule, maxText);
+        }
+        Duration age = Duration.between(at, request.time());
+        return age.compareTo(max) <= 0
+                ? Match.holds("device-report-age", "device report is %s old, at most %s", Durations.human(age), maxText)
+                : Match.fails("device-report-too-old", "device report is %s old, rule %s needs at most %s",
+                        Durations.human(age), rule, maxText);
+    }
+}

@@ -1,0 +1,53 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Key {@code methods: [GET, POST]}: the HTTP method is one of these (case-insensitive, compared upper-cased). */
+public final class MethodsCriterion implements Criterion {
+    private final String[] methods;
+    private final String listed;
+    private final String rule;
+
+    private MethodsCriterion(List<String> methods, String rule) {
+        this.methods = methods.toArray(String[]::new);
+        this.listed = methods.toString();
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        List<ScalarNode> items = Nodes.stringList(node, c);
+        if (items == null) {
+            return null;
+        }
+        List<String> methods = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            String m = items.get(i).getValue();
+            if (!m.chars().allMatch(ch -> (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
+                c.index(i).error(items.get(i), "\"%s\" is not an HTTP method like GET or POST", m);
+                ok = false;
+            }
+            methods.add(m.toUpperCase(Locale.ROOT));
+        }
+        return ok ? new MethodsCriterion(methods, c.rule()) : null;
+    }
+
+    @Override
+    public Match evaluate(Request request) {
+        String method = request.method();
+        for (String m : methods) {
+            if (m.equalsIgnoreCase(method)) {
+                return Match.holds("method", "method %s is one of %s", m, listed);
+            }
+        }
+        return Match.fails("method-not-allowed", "method is %s, rule %s needs one of %s", method, rule, listed);
+    }
+}

@@ -1,0 +1,104 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/**
+ * Key {@code device: {min_os_version: {macOS: "15.2"}}}: the device runs one of the named OSes (case-insensitive)
+ * at or above its minimum. Versions compare numerically segment by segment, missing segments count 0
+ * ({@code 15.10 > 15.2}, {@code 15.2 == 15.2.0}). A device on an OS the map does not name fails (fail closed).
+ */
+public final class MinOsVersionCriterion extends DeviceCriterion {
+    private final Map<String, int[]> minimums;
+    private final Map<String, String> written;
+    private final String rule;
+
+    private MinOsVersionCriterion(Map<String, int[]> minimums, Map<String, String> written, String rule) {
+        super(rule, "os version at least " + written.values());
+        this.minimums = minimums;
+        this.written = written;
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        if (!(node instanceof MappingNode map) || map.getValue().isEmpty()) {
+            c.error(node, "expected a mapping of os name to minimum version, e.g. {macOS: \"15.2\"}, found %s",
+                    Nodes.describe(node));
+            return null;
+        }
+        Map<String, int[]> minimums = new LinkedHashMap<>();
+        Map<String, String> written = new LinkedHashMap<>();
+        boolean ok = true;
+        for (NodeTuple t : map.getValue()) {
+            String os = Nodes.string(t.getKeyNode(), c);
+            String version = os == null ? null : Nodes.string(t.getValueNode(), c.key(os));
+            int[] parsed = version == null ? null : parseVersion(version);
+            if (version != null && parsed == null) {
+                c.key(os).error(t.getValueNode(), "\"%s\" is not a version like 15.2 (numbers separated by dots)", version);
+            }
+            if (parsed == null) {
+                ok = false;
+                continue;
+            }
+            minimums.put(os.toLowerCase(Locale.ROOT), parsed);
+            written.put(os.toLowerCase(Locale.ROOT), os + " " + version);
+        }
+        return ok ? new MinOsVersionCriterion(Map.copyOf(minimums), written, c.rule()) : null;
+    }
+
+    /** Parses {@code 15.2.1} into its numbers; null when it is not digits separated by single dots. */
+    public static int @Nullable [] parseVersion(String text) {
+        String[] parts = text.split("\\.", -1);
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 9 || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                return null;
+            }
+            out[i] = Integer.parseInt(p);
+        }
+        return out;
+    }
+
+    /** Segment-by-segment numeric comparison, missing segments counting 0. */
+    public static int compare(int[] a, int[] b) {
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            int x = i < a.length ? a[i] : 0;
+            int y = i < b.length ? b[i] : 0;
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    Match evaluate(DevicePosture device, Request request) {
+        String os = device.os();
+        int[] min = os == null ? null : minimums.get(os.toLowerCase(Locale.ROOT));
+        if (min == null) {
+            return Match.fails("device-os-not-allowed", "device os is %s, rule %s needs one of %s",
+                    os == null ? "unknown" : os, rule, written.values());
+        }
+        String need = written.get(os.toLowerCase(Locale.ROOT));
+        String version = device.osVersion();
+        int[] have = version == null ? null : parseVersion(version);
+        if (have == null) {
+            return Match.fails("device-os-version-unknown", "device %s version is %s, rule %s needs at least %s",
+                    os, version == null ? "unknown" : "\"" + version + "\"", rule, need);
+        }
+        return compare(have, min) >= 0
+                ? Match.holds("device-os-version", "device %s version %s is at least %s", os, version, need)
+                : Match.fails("device-os-too-old", "device %s version is %s, rule %s needs at least %s",
+                        os, version, rule, need);
+    }
+}

@@ -1,0 +1,45 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Key {@code device: {owner_is_user: true}}: the device's registered owner is the requesting user (owner
+ * compared with the user's email, case-insensitively). {@code false} holds when they differ (a shared kiosk).
+ * An anonymous request or a device without owner never counts as the user's own.
+ */
+public final class OwnerIsUserCriterion extends DeviceCriterion {
+    private final boolean wanted;
+    private final String rule;
+
+    private OwnerIsUserCriterion(boolean wanted, String rule) {
+        super(rule, wanted ? "a device owned by the user" : "a device not owned by the user");
+        this.wanted = wanted;
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        Boolean value = Nodes.bool(node, c);
+        return value == null ? null : new OwnerIsUserCriterion(value, c.rule());
+    }
+
+    @Override
+    Match evaluate(DevicePosture device, Request request) {
+        Identity identity = request.identity();
+        String user = identity == null ? null : identity.email();
+        String owner = device.owner();
+        boolean same = user != null && owner != null && owner.equalsIgnoreCase(user);
+        String ownerText = owner == null ? "unknown" : owner;
+        String userText = user == null ? (identity == null ? "anonymous" : identity.sub()) : user;
+        if (same == wanted) {
+            return Match.holds("device-owner", "device owner %s %s the user %s", ownerText, same ? "is" : "is not", userText);
+        }
+        return Match.fails("device-owner-mismatch", "device owner is %s, user is %s, rule %s needs %s",
+                ownerText, userText, rule, wanted ? "the same" : "a different one");
+    }
+}

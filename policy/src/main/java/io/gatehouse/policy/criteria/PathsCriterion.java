@@ -1,0 +1,60 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Key {@code paths: ["/admin/**"]}: the request path matches one of these {@link Glob}s. The path is the
+ * URL's decoded path, so {@code /%61dmin} is {@code /admin} here too; the gateway rejects encoded slashes and
+ * dot segments before the policy sees a request, so decoding cannot smuggle a {@code /} past a deny rule.
+ */
+public final class PathsCriterion implements Criterion {
+    private final Glob[] globs;
+    private final String listed;
+    private final String rule;
+
+    private PathsCriterion(List<Glob> globs, String rule) {
+        this.globs = globs.toArray(Glob[]::new);
+        this.listed = globs.toString();
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        List<ScalarNode> items = Nodes.stringList(node, c);
+        if (items == null) {
+            return null;
+        }
+        List<Glob> globs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                globs.add(Glob.compile(items.get(i).getValue()));
+            } catch (IllegalArgumentException e) {
+                c.index(i).error(items.get(i), "bad glob \"%s\": %s", items.get(i).getValue(), e.getMessage());
+            }
+        }
+        return globs.size() == items.size() ? new PathsCriterion(globs, c.rule()) : null;
+    }
+
+    /** The path the policy matches: decoded, and {@code /} when the URL has none. */
+    public static String pathOf(Request request) {
+        String path = request.url().getPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    @Override
+    public Match evaluate(Request request) {
+        String path = pathOf(request);
+        for (Glob g : globs) {
+            if (g.matches(path)) {
+                return Match.holds("path", "path %s matches %s", path, g);
+            }
+        }
+        return Match.fails("path-not-matched", "path is %s, rule %s needs one of %s", path, rule, listed);
+    }
+}

@@ -1,0 +1,48 @@
+package io.gatehouse.policy.criteria;
+
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.TrustLevel;
+import io.gatehouse.policy.load.Nodes;
+import io.gatehouse.policy.load.ParseContext;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/** Key {@code device: {trust: basic}}: the device's trust level is at least this one ({@code untrusted < basic < high}). */
+public final class TrustCriterion extends DeviceCriterion {
+    private static final String LEVELS = Arrays.stream(TrustLevel.values()).map(TrustLevel::wireName)
+            .collect(Collectors.joining(", "));
+
+    private final TrustLevel min;
+    private final String rule;
+
+    private TrustCriterion(TrustLevel min, String rule) {
+        super(rule, "device trust " + min.wireName());
+        this.min = min;
+        this.rule = rule;
+    }
+
+    public static @Nullable Criterion parse(Node node, ParseContext c) {
+        String text = Nodes.string(node, c);
+        if (text == null) {
+            return null;
+        }
+        TrustLevel level = TrustLevel.parse(text).orElse(null);
+        if (level == null) {
+            c.error(node, "\"%s\" is not one of %s", text, LEVELS);
+            return null;
+        }
+        return new TrustCriterion(level, c.rule());
+    }
+
+    @Override
+    Match evaluate(DevicePosture device, Request request) {
+        TrustLevel have = device.trust();
+        return have.atLeast(min)
+                ? Match.holds("device-trust", "device trust is %s, at least %s", have.wireName(), min.wireName())
+                : Match.fails("device-trust-too-low", "device trust is %s, rule %s needs %s",
+                        have.wireName(), rule, min.wireName());
+    }
+}

@@ -1,0 +1,65 @@
+package io.gatehouse.policy.eval;
+
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.Mode;
+import io.gatehouse.policy.Outcome;
+import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.criteria.Match;
+import io.gatehouse.policy.model.Policy;
+import io.gatehouse.policy.model.Route;
+import io.gatehouse.policy.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides one request on its route (DESIGN.md, "Configuration"). Steps: 1. every deny rule in order; the first
+ * that holds wins: deny, with that rule's holding reasons. 2. every allow rule in order; the first that holds
+ * allows, with its holding reasons. 3. otherwise deny with "no allow rule matched" followed by each allow rule's
+ * failing reasons (the first criterion that failed in it). A route without rules denies everything. In audit
+ * mode a deny is not enforced. Pure and thread-safe.
+ */
+public final class PolicyEvaluator {
+    public static final Reason NO_ALLOW = new Reason("no-allow-rule", "no allow rule matched");
+
+    private PolicyEvaluator() {
+    }
+
+    public static Decision decide(Route route, Request request) {
+        Policy policy = route.policy();
+        if (policy.isEmpty()) {
+            return deny(route, null, List.of(new Reason("no-policy",
+                    "route " + route.id() + " has no policy, so it denies everything")));
+        }
+        for (Rule rule : policy.deny()) {
+            Match m = rule.evaluate(request);
+            if (m.holds()) {
+                return deny(route, rule.name(), m.reasons());
+            }
+        }
+        List<Reason> failed = null;
+        for (Rule rule : policy.allow()) {
+            Match m = rule.evaluate(request);
+            if (m.holds()) {
+                return new Decision(Outcome.ALLOW, route.id(), rule.name(), route.mode(), true, m.reasons());
+            }
+            if (failed == null) {
+                failed = new ArrayList<>();
+                failed.add(NO_ALLOW);
+            }
+            failed.addAll(m.reasons());
+        }
+        return deny(route, null, failed == null ? List.of(NO_ALLOW) : failed);
+    }
+
+    /** The decision for a URL that no route serves. */
+    public static Decision noRoute(Request request) {
+        String where = request.url().getHost() + (request.url().getPath() == null ? "" : request.url().getPath());
+        return new Decision(Outcome.DENY, null, null, Mode.ENFORCE, true,
+                List.of(new Reason("no-route", "no route serves " + where)));
+    }
+
+    private static Decision deny(Route route, @org.jspecify.annotations.Nullable String rule, List<Reason> reasons) {
+        return new Decision(Outcome.DENY, route.id(), rule, route.mode(), route.mode() == Mode.ENFORCE, reasons);
+    }
+}

@@ -1,0 +1,51 @@
+package io.gatehouse.policy.load;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** Builds the "did you mean" part of an error for a misspelt word, from the words that are allowed. */
+public final class Suggest {
+    private Suggest() {
+    }
+
+    /** {@code did you mean "groups"? expected one of a, b} or just {@code expected one of a, b}. */
+    public static String expected(String found, Collection<String> allowed) {
+        String best = closest(found, allowed);
+        String list = "expected one of " + String.join(", ", allowed);
+        return best == null ? list : "did you mean \"" + best + "\"? " + list;
+    }
+
+    public static @org.jspecify.annotations.Nullable String closest(String found, Collection<String> allowed) {
+        String needle = found.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : allowed) {
+            int d = distance(needle, candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        int limit = Math.max(1, Math.min(3, needle.length() / 3));
+        return bestDistance <= limit ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,22 @@
+package io.gatehouse.policy.model;
+
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.criteria.Criterion;
+import io.gatehouse.policy.criteria.Match;
+import java.util.Objects;
+
+/**
+ * One named {@code allow} or {@code deny} rule of a route: it holds when every criterion written in it holds
+ * (DESIGN.md, "Configuration"). {@code body} is those criteria compiled into one {@link Criterion}.
+ */
+public record Rule(String name, Criterion body) {
+
+    public Rule {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
+    }
+
+    public Match evaluate(Request request) {
+        return body.evaluate(request);
+    }
+}
