@@ -7,6 +7,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -28,6 +29,7 @@ public final class CelCriterion implements Criterion {
             .addVar("identity", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("device", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(SimpleType.BOOL)
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Key {@code max_auth_age: 15m}: the login happened at most this long before the request's time (step-up).
@@ -22,16 +23,16 @@ public final class MaxAuthAgeCriterion extends IdentityCriterion {
     private final String maxText;
     private final String rule;
 
-    private MaxAuthAgeCriterion(Duration max, String rule) {
-        super(rule, "a login at most " + Durations.format(max) + " old");
+    private MaxAuthAgeCriterion(Duration max, String maxText, String rule) {
+        super(rule, "a login at most " + maxText + " old");
         this.max = max;
-        this.maxText = Durations.format(max);
+        this.maxText = maxText;
         this.rule = rule;
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
         Duration d = Durations.parse(node, c);
-        return d == null ? null : new MaxAuthAgeCriterion(d, c.rule());
+        return d == null ? null : new MaxAuthAgeCriterion(d, ((ScalarNode) node).getValue(), c.rule());
     }
 
     /** The configured maximum, for the gateway's {@code max_age} parameter. */

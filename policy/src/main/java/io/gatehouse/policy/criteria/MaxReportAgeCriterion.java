@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Key {@code device: {max_report_age: 24h}}: the device's latest posture report is at most this old at the
@@ -18,16 +19,16 @@ public final class MaxReportAgeCriterion extends DeviceCriterion {
     private final String maxText;
     private final String rule;
 
-    private MaxReportAgeCriterion(Duration max, String rule) {
-        super(rule, "a device report at most " + Durations.format(max) + " old");
+    private MaxReportAgeCriterion(Duration max, String maxText, String rule) {
+        super(rule, "a device report at most " + maxText + " old");
         this.max = max;
-        this.maxText = Durations.format(max);
+        this.maxText = maxText;
         this.rule = rule;
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
         Duration d = Durations.parse(node, c);
-        return d == null ? null : new MaxReportAgeCriterion(d, c.rule());
+        return d == null ? null : new MaxReportAgeCriterion(d, ((ScalarNode) node).getValue(), c.rule());
     }
 
     @Override

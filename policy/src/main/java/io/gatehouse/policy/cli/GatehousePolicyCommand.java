@@ -1,0 +1,34 @@
+package io.gatehouse.policy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code gatehouse-policy}: the policy CLI (DESIGN.md, "The policy CLI") with {@code check}, {@code eval} and
+ * {@code test}. Exit codes: 0 success, 1 invalid config or failed tests, 2 usage error, unreadable file or
+ * malformed request JSON (one line on stderr).
+ */
+@Command(name = "gatehouse-policy", mixinStandardHelpOptions = true, version = "gatehouse-policy 0.1.0",
+        description = "Check, evaluate and test Gatehouse policies (gatehouse.yaml).",
+        subcommands = {CheckCommand.class, EvalCommand.class, TestCommand.class})
+public final class GatehousePolicyCommand implements Runnable {
+    static final int INVALID = 1;
+    static final int UNUSABLE_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check, eval or test");
+    }
+
+    /** The command line with its subcommands; tests set its out and err writers and call {@code execute}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new GatehousePolicyCommand());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
