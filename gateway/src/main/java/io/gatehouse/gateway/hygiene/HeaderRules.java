@@ -1,0 +1,110 @@
+package io.gatehouse.gateway.hygiene;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The header rows of {@link RejectedPattern}: request framing and Host checks that stop request smuggling and
+ * host confusion. Netty already refuses some of these (and for HTTP/1.1 drops Content-Length when
+ * {@code Transfer-Encoding: chunked} is present); these rules are what the gateway itself guarantees for whatever
+ * reaches the WebFilter chain, HTTP/1.1 and HTTP/2 alike. Pure and thread-safe.
+ */
+public final class HeaderRules {
+
+    private static final Pattern HOST = Pattern.compile(
+            "(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(?::(?<port>[0-9]{1,5}))?");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
+    private HeaderRules() {
+    }
+
+    /** The first rule the headers break, given the request target as the server resolved it; empty when clean. */
+    public static Optional<Rejection> check(HttpHeaders headers, URI target) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            for (String value : header.getValue()) {
+                Optional<Rejection> bad = controlCharacter(header.getKey(), value);
+                if (bad.isPresent()) {
+                    return bad;
+                }
+            }
+        }
+        return host(headers, target)
+                .or(() -> framing(headers));
+    }
+
+    private static Optional<Rejection> controlCharacter(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return Optional.of(new Rejection(RejectedPattern.HEADER_CONTROL_CHARACTER, String.valueOf(c),
+                        "header " + name, value));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> host(HttpHeaders headers, URI target) {
+        List<String> hosts = headers.getOrEmpty(HttpHeaders.HOST);
+        if (hosts.size() > 1) {
+            return Optional.of(new Rejection(RejectedPattern.DUPLICATE_HOST, String.join(", ", hosts),
+                    "header", "Host"));
+        }
+        if (hosts.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = hosts.get(0).trim();
+        var m = HOST.matcher(value);
+        if (!m.matches()) {
+            return Optional.of(new Rejection(RejectedPattern.MALFORMED_HOST, value, "header", "Host"));
+        }
+        String targetHost = target.getHost();
+        if (targetHost == null) {
+            return Optional.empty();
+        }
+        boolean sameHost = m.group("host").equalsIgnoreCase(targetHost);
+        int hostPort = m.group("port") == null ? -1 : Integer.parseInt(m.group("port"));
+        boolean samePort = effectivePort(hostPort, target.getScheme()) == effectivePort(target.getPort(),
+                target.getScheme());
+        if (!sameHost || !samePort) {
+            return Optional.of(new Rejection(RejectedPattern.HOST_MISMATCH, value, "header Host; the target is",
+                    target.getRawAuthority() == null ? targetHost : target.getRawAuthority()));
+        }
+        return Optional.empty();
+    }
+
+    private static int effectivePort(int port, String scheme) {
+        if (port >= 0) {
+            return port;
+        }
+        return "http".equalsIgnoreCase(scheme) ? 80 : 443;
+    }
+
+    private static Optional<Rejection> framing(HttpHeaders headers) {
+        List<String> lengths = headers.getOrEmpty(HttpHeaders.CONTENT_LENGTH);
+        List<String> encodings = headers.getOrEmpty(HttpHeaders.TRANSFER_ENCODING);
+        if (!lengths.isEmpty() && !encodings.isEmpty()) {
+            return Optional.of(new Rejection(RejectedPattern.CONTENT_LENGTH_AND_TRANSFER_ENCODING,
+                    "Content-Length: " + String.join(", ", lengths) + " and Transfer-Encoding: "
+                            + String.join(", ", encodings), "headers", "Content-Length/Transfer-Encoding"));
+        }
+        if (lengths.size() > 1 || (lengths.size() == 1 && lengths.get(0).contains(","))) {
+            return Optional.of(new Rejection(RejectedPattern.DUPLICATE_CONTENT_LENGTH, String.join(", ", lengths),
+                    "header", "Content-Length"));
+        }
+        if (lengths.size() == 1 && !DIGITS.matcher(lengths.get(0)).matches()) {
+            return Optional.of(new Rejection(RejectedPattern.MALFORMED_CONTENT_LENGTH, lengths.get(0),
+                    "header", "Content-Length"));
+        }
+        if (encodings.size() > 1
+                || (encodings.size() == 1 && !encodings.get(0).trim().toLowerCase(Locale.ROOT).equals("chunked"))) {
+            return Optional.of(new Rejection(RejectedPattern.UNSUPPORTED_TRANSFER_ENCODING,
+                    String.join(", ", encodings), "header", "Transfer-Encoding"));
+        }
+        return Optional.empty();
+    }
+}
