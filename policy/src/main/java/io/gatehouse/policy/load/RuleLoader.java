@@ -156,7 +156,7 @@ final class RuleLoader {
         if (map == null) {
             return null;
         }
-        if (map.isEmpty()) {
+        if (((MappingNode) node).getValue().isEmpty()) {
             c.error(node, "device needs at least one of %s", String.join(", ", DEVICE.keySet()));
             return null;
         }
@@ -173,8 +173,12 @@ final class RuleLoader {
     }
 
     private static @Nullable Criterion nested(Node node, ParseContext c, boolean all) {
-        if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
-            c.error(node, "expected a non-empty list of rules, found %s", Nodes.describe(node));
+        if (!(node instanceof SequenceNode seq)) {
+            c.error(node, "expected a list of rules, found %s", Nodes.describe(node));
+            return null;
+        }
+        if (seq.getValue().isEmpty()) {
+            c.error(node, "an empty list of rules; give at least one");
             return null;
         }
         List<Criterion> parts = new ArrayList<>();
