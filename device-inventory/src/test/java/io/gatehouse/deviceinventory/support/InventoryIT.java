@@ -4,6 +4,7 @@ import io.gatehouse.deviceinventory.DeviceInventoryApplication;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * configuration, so Spring's context cache starts the service once per test JVM. Tests isolate themselves by
  * using fresh device ids and fingerprints, never by cleaning tables.
  */
+@AutoConfigureObservability(tracing = false) // Boot's tests switch metrics export off; the Prometheus tests need it
 @SpringBootTest(classes = DeviceInventoryApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0", "server.port=0"})
 public abstract class InventoryIT {
