@@ -4,6 +4,7 @@ import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.model.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +36,8 @@ public final class RequestContext {
     private @Nullable String assertionJti;
     private @Nullable Reason rejection;
     private @Nullable String canonicalPath;
+    private @Nullable Route route;
+    private @Nullable String policyVersion;
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -54,6 +57,11 @@ public final class RequestContext {
             throw new IllegalStateException("no RequestContext on the exchange: the RECORD stage did not run first");
         }
         return context;
+    }
+
+    /** The context of this exchange, or null when RECORD has not run (e.g. an error before it, or the management port). */
+    public static @Nullable RequestContext find(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
     }
 
     public String requestId() { return requestId; }
@@ -114,4 +122,21 @@ public final class RequestContext {
     public void canonicalPath(String path) {
         this.canonicalPath = Objects.requireNonNull(path, "path");
     }
+
+    /**
+     * Records the decision together with the route it was made for and the version of the config that made it,
+     * both from the same config snapshot, so that a reload between DECIDE and forwarding cannot send a request
+     * decided under one config to an upstream of another. {@code route} is null when no route matched.
+     */
+    public void decided(Decision decision, @Nullable Route route, String policyVersion) {
+        decided(decision);
+        this.route = route;
+        this.policyVersion = Objects.requireNonNull(policyVersion, "policyVersion");
+    }
+
+    /** The route the request was decided for (and is forwarded along), or null. */
+    public @Nullable Route route() { return route; }
+
+    /** The sha256 of the gatehouse.yaml that decided, or null before DECIDE. */
+    public @Nullable String policyVersion() { return policyVersion; }
 }
