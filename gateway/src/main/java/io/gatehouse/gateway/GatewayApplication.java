@@ -2,14 +2,39 @@ package io.gatehouse.gateway;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.reactive.ReactiveUserDetailsServiceAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.security.reactive.ReactiveManagementWebSecurityAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import java.time.Clock;
 
-/** Starts the gateway: the public HTTPS listener and, on its own port, the management endpoints. */
-@SpringBootApplication
+/**
+ * Starts the gateway: the public HTTPS listener and, on its own port, the management endpoints.
+ *
+ * <p>Spring Security's reactive auto-configuration is excluded on purpose. Our stages (see {@link RequestStage})
+ * ARE the security of the public listener; Boot's default chain would add HTTP Basic and a form login with a
+ * generated password in front of every route, and a resource-server chain would answer 401 on its own terms
+ * before DECIDE could explain the decision. The security libraries stay on the classpath for their JOSE and JWT
+ * code only. The management port has no Spring Security either: it must be reachable only from inside the
+ * cluster (NetworkPolicy, see k8s/), and it serves health and metrics, nothing that changes state.
+ */
+@SpringBootApplication(exclude = {
+        ReactiveSecurityAutoConfiguration.class,
+        ReactiveUserDetailsServiceAutoConfiguration.class,
+        ReactiveOAuth2ResourceServerAutoConfiguration.class,
+        ReactiveManagementWebSecurityAutoConfiguration.class})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(GatewayApplication.class, args);
+    }
+
+    /** The time source of every stage (token expiry, policy time windows, assertion iat/exp); tests may replace it. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 }
