@@ -1,0 +1,29 @@
+package io.gatehouse.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code gatehouse.config} (the path of gatehouse.yaml; env {@code GATEHOUSE_CONFIG}) and
+ * {@code gatehouse.config-watch.poll-interval} (how often the watcher looks at the file even when the file system
+ * sent no event; default 2 s). Other {@code gatehouse.*} keys belong to other features and are ignored here.
+ */
+@ConfigurationProperties("gatehouse")
+public class ConfigFileProperties {
+
+    private @Nullable Path config;
+    private final Watch configWatch = new Watch();
+
+    public @Nullable Path getConfig() { return config; }
+    public void setConfig(@Nullable Path config) { this.config = config; }
+    public Watch getConfigWatch() { return configWatch; }
+
+    public static class Watch {
+        private Duration pollInterval = Duration.ofSeconds(2);
+
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+    }
+}
