@@ -1,0 +1,106 @@
+package io.gatehouse.gateway.decision;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.policy.CompiledConfig;
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.model.Route;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stage 4, DECIDE (DESIGN.md, "The request path"): evaluates the policy on every request, never cached per session.
+ * Steps:
+ * <ol>
+ *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway: not decided.</li>
+ *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
+ *       decision, route and config version in the {@link RequestContext}.</li>
+ *   <li>Let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()}).</li>
+ *   <li>Otherwise answer: no route → 404; anonymous → 401 with {@code WWW-Authenticate: Bearer} (logging in might
+ *       change the answer); else 403 with the reasons, as HTML for a browser or problem+json.</li>
+ * </ol>
+ * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
+ */
+@Component
+public final class DecideWebFilter implements WebFilter, Ordered {
+
+    private final LiveConfig config;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    @Override
+    public int getOrder() {
+        return RequestStage.DECIDE.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (ReservedPaths.isReserved(exchange.getRequest().getPath().value())) {
+            return chain.filter(exchange);
+        }
+        RequestContext context = RequestContext.of(exchange);
+        CompiledConfig snapshot = config.current();
+        Decision decision = snapshot.decide(PolicyRequests.from(exchange, context, clock.instant()));
+        Route route = routeOf(snapshot, decision);
+        context.decided(decision, route, snapshot.version());
+        count(decision);
+        if (decision.letThrough() && route != null) {
+            return chain.filter(exchange);
+        }
+        return refuse(exchange, context, decision, route);
+    }
+
+    private static @Nullable Route routeOf(CompiledConfig snapshot, Decision decision) {
+        if (decision.route() == null) {
+            return null;
+        }
+        return snapshot.routes().stream().filter(r -> r.id().equals(decision.route())).findFirst().orElse(null);
+    }
+
+    private Mono<Void> refuse(ServerWebExchange exchange, RequestContext context, Decision decision, @Nullable Route route) {
+        List<String> reasons = decision.reasons().stream().map(Reason::text).toList();
+        String id = context.requestId();
+        if (route == null) {
+            return Problems.write(exchange, new Problems.Problem(HttpStatus.NOT_FOUND, "no-route", "Not found",
+                    "No application is served at this address.", reasons, id, null));
+        }
+        if (context.identity() == null) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
+            return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                    "Authentication required", "This application needs you to sign in; present a bearer token.",
+                    reasons, id, route.id()));
+        }
+        return Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
+                "The access policy of " + route.id() + " does not allow this request.", reasons, id, route.id()));
+    }
+
+    private void count(Decision decision) {
+        Counter.builder("gatehouse.decisions")
+                .description("policy decisions by route and outcome")
+                .tag("route", decision.route() == null ? "none" : decision.route())
+                .tag("outcome", decision.outcome().wireName())
+                .tag("enforced", Boolean.toString(decision.enforced()))
+                .register(meters)
+                .increment();
+    }
+}

@@ -1,0 +1,99 @@
+package io.gatehouse.gateway.decision;
+
+import io.gatehouse.gateway.RequestContext;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
+
+/**
+ * The one place where an exception becomes a response (STYLE.md, "Errors"), always with the request id:
+ * <ul>
+ *   <li>the upstream did not answer in time ({@code response-timeout}, connect timeout) → 504;</li>
+ *   <li>the upstream refused, reset or closed the connection → 502;</li>
+ *   <li>a {@link ResponseStatusException} → its status (Spring Cloud Gateway raises 504 this way);</li>
+ *   <li>anything else is a bug or failed I/O on our side → 500, logged with its stack trace.</li>
+ * </ul>
+ * Runs before Boot's default error handler ({@code @Order(-2)}). A response already committed cannot be changed:
+ * the error is passed on and the connection is closed.
+ */
+@Component
+@Order(-2)
+public final class GatewayErrorHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        String requestId = requestId(exchange);
+        HttpStatusCode status = statusOf(error);
+        if (status.value() == 500) {
+            log.error("request {} failed: {} {}", requestId, exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), error);
+        } else {
+            log.warn("request {}: {} ({})", requestId, status.value(), error.toString());
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        HttpStatus answer = known == null ? HttpStatus.INTERNAL_SERVER_ERROR : known;
+        exchange.getResponse().getHeaders().clear();
+        return Problems.write(exchange, new Problems.Problem(answer, type(answer), answer.getReasonPhrase(),
+                detail(answer), List.of(), requestId, routeId(exchange)));
+    }
+
+    static HttpStatusCode statusOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
+                return HttpStatus.GATEWAY_TIMEOUT;
+            }
+            if (t instanceof ConnectException || t instanceof PrematureCloseException) {
+                return HttpStatus.BAD_GATEWAY;
+            }
+            if (t instanceof ResponseStatusException rse) {
+                return rse.getStatusCode();
+            }
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    private static String type(HttpStatus status) {
+        return switch (status) {
+            case BAD_GATEWAY -> "upstream-unavailable";
+            case GATEWAY_TIMEOUT -> "upstream-timeout";
+            case INTERNAL_SERVER_ERROR -> "internal-error";
+            default -> "http-" + status.value();
+        };
+    }
+
+    private static String detail(HttpStatus status) {
+        return switch (status) {
+            case BAD_GATEWAY -> "The application behind the gateway could not be reached.";
+            case GATEWAY_TIMEOUT -> "The application behind the gateway did not answer in time.";
+            case INTERNAL_SERVER_ERROR -> "The gateway failed to handle this request; it was not forwarded.";
+            default -> status.getReasonPhrase();
+        };
+    }
+
+    private static String requestId(ServerWebExchange exchange) {
+        RequestContext context = RequestContext.find(exchange);
+        return context != null ? context.requestId() : exchange.getRequest().getId();
+    }
+
+    private static @org.jspecify.annotations.Nullable String routeId(ServerWebExchange exchange) {
+        RequestContext context = RequestContext.find(exchange);
+        return context != null ? context.routeId() : null;
+    }
+}

@@ -1,0 +1,58 @@
+package io.gatehouse.gateway.decision;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.policy.Request;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.Locale;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The one place that turns a {@link ServerWebExchange} and its {@link RequestContext} into the policy's
+ * {@link Request} (STYLE.md: "exactly one class"). The URL is the one the client addressed: scheme of the listener,
+ * host and port from the Host header (no port = the scheme's default, as in a route's {@code from}), and the path
+ * the HYGIENE stage canonicalised (so {@code /%61dmin} is judged as {@code /admin}); the query is not part of it.
+ * The source address is the TCP peer. Identity, device and device notes come from the earlier stages.
+ */
+public final class PolicyRequests {
+
+    private PolicyRequests() {
+    }
+
+    public static Request from(ServerWebExchange exchange, RequestContext context, Instant now) {
+        ServerHttpRequest request = exchange.getRequest();
+        return new Request(
+                request.getMethod().name().toUpperCase(Locale.ROOT),
+                url(request, context),
+                sourceIp(request),
+                now,
+                context.identity(),
+                context.device(),
+                context.deviceNotes());
+    }
+
+    static URI url(ServerHttpRequest request, RequestContext context) {
+        URI seen = request.getURI();
+        String path = context.canonicalPath() != null ? context.canonicalPath() : seen.getRawPath();
+        String scheme = request.getSslInfo() != null ? "https" : "http";
+        String host = seen.getHost() == null ? "" : seen.getHost().toLowerCase(Locale.ROOT);
+        try {
+            return new URI(scheme, null, host, seen.getPort(), path == null || path.isEmpty() ? "/" : path, null, null);
+        } catch (URISyntaxException e) {
+            // HYGIENE lets only well-formed requests through; reaching this is a bug, and the caller fails closed.
+            throw new IllegalStateException("cannot build the request URL from host " + host + " and path " + path, e);
+        }
+    }
+
+    /** The TCP peer's address; "0.0.0.0" if the server could not tell (never happens on a real socket). */
+    public static String sourceIp(ServerHttpRequest request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return "0.0.0.0";
+        }
+        return remote.getAddress().getHostAddress();
+    }
+}
