@@ -1,0 +1,67 @@
+package io.gatehouse.gateway.assertion;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.model.Route;
+import java.util.Locale;
+import java.util.Objects;
+import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stage 5, ASSERT: puts a freshly signed {@code X-Gatehouse-Assertion} on every request DECIDE let through, bound
+ * to this request's method, host (the Host header as the client sent it, lower-cased) and path (as forwarded,
+ * without the query). Any inbound header of that name was removed by HYGIENE already; it is removed here again,
+ * because a forged assertion reaching an upstream would name any user. Requests without a let-through decision
+ * (reserved paths) pass untouched, and FORWARD refuses to forward them.
+ */
+@Component
+public final class AssertWebFilter implements WebFilter, Ordered {
+
+    public static final String HEADER = "X-Gatehouse-Assertion";
+
+    private final AssertionSigner signer;
+
+    public AssertWebFilter(AssertionSigner signer) {
+        this.signer = Objects.requireNonNull(signer, "signer");
+    }
+
+    @Override
+    public int getOrder() {
+        return RequestStage.ASSERT.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        RequestContext context = RequestContext.find(exchange);
+        Decision decision = context == null ? null : context.decision();
+        Route route = context == null ? null : context.route();
+        if (decision == null || route == null || !decision.letThrough()) {
+            return chain.filter(exchange);
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        Assertion assertion = signer.sign(route.audience(), context.identity(), context.device(),
+                request.getMethod().name(), host(request), request.getURI().getRawPath());
+        context.asserted(assertion.jti());
+        ServerHttpRequest withAssertion = request.mutate().headers(h -> {
+            h.remove(HEADER);
+            h.set(HEADER, assertion.jwt());
+        }).build();
+        return chain.filter(exchange.mutate().request(withAssertion).build());
+    }
+
+    /** The Host the client addressed (with its port, if it named one), lower-cased: what X-Forwarded-Host carries. */
+    public static String host(ServerHttpRequest request) {
+        String host = request.getHeaders().getFirst("Host");
+        if (host == null || host.isEmpty()) {
+            host = request.getURI().getRawAuthority();
+        }
+        return host == null ? "" : host.toLowerCase(Locale.ROOT);
+    }
+}
