@@ -1,0 +1,35 @@
+package io.gatehouse.gateway.forward;
+
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Stage 6, FORWARD, wired into Spring Cloud Gateway with ONE catch-all route. Its placeholder URI is never used:
+ * {@link UpstreamUrlFilter} replaces it per request with the upstream of the route DECIDE chose, from the same
+ * config snapshot. So a reload of gatehouse.yaml needs no route refresh and cannot race with one, and a request
+ * is always forwarded where the policy that decided it said.
+ */
+@Configuration(proxyBeanMethods = false)
+class ForwardConfiguration {
+
+    static final String ROUTE_ID = "gatehouse";
+
+    @Bean
+    RouteLocator gatehouseRoute(RouteLocatorBuilder routes) {
+        return routes.routes()
+                .route(ROUTE_ID, r -> r.alwaysTrue().uri("http://upstream.invalid"))
+                .build();
+    }
+
+    @Bean
+    UpstreamUrlFilter upstreamUrlFilter() {
+        return new UpstreamUrlFilter();
+    }
+
+    @Bean
+    ForwardedHeaders forwardedHeaders() {
+        return new ForwardedHeaders();
+    }
+}
