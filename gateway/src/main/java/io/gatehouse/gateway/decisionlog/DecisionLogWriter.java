@@ -1,0 +1,133 @@
+package io.gatehouse.gateway.decisionlog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Writes decision-log events (DESIGN.md, "The decision log") as one JSON line each on the logger
+ * {@code gatehouse.decision}, from one daemon thread fed by a bounded queue, so the request path only enqueues.
+ *
+ * <p>Full queue (the sink cannot keep up, e.g. a blocked stdout): the event is written on the caller's thread
+ * instead ("caller runs"). Nothing is dropped and memory stays bounded; the price is that, at saturation, requests
+ * pay for their own log line, which slows intake to what the sink can take. Every such event is counted in
+ * {@code gatehouse_decision_log_queue_full_total}, and a warning is logged at most every 10 s. On shutdown the
+ * queue is drained before the thread ends.
+ */
+public final class DecisionLogWriter implements SmartLifecycle {
+
+    static final String LOGGER = "gatehouse.decision";
+
+    private static final Logger out = LoggerFactory.getLogger(LOGGER);
+    private static final Logger log = LoggerFactory.getLogger(DecisionLogWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final BlockingQueue<Map<String, Object>> queue;
+    private final Counter written;
+    private final Counter full;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private volatile boolean running;
+    private @Nullable Thread thread;
+
+    public DecisionLogWriter(int capacity, MeterRegistry meters) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.written = Counter.builder("gatehouse.decision_log.written").description("decision-log lines written")
+                .register(meters);
+        this.full = Counter.builder("gatehouse.decision_log.queue_full")
+                .description("decision-log events written on the request thread because the queue was full")
+                .register(meters);
+        Gauge.builder("gatehouse.decision_log.queue", queue, BlockingQueue::size)
+                .description("decision-log events waiting to be written").register(meters);
+    }
+
+    /** Hands one event over; never drops it (see the class comment for a full queue). */
+    public void submit(Map<String, Object> event) {
+        if (running && queue.offer(event)) {
+            return;
+        }
+        if (running) {
+            full.increment();
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+                log.warn("decision-log queue full ({} events): writing on the request thread until it drains",
+                        queue.size());
+            }
+        }
+        write(event);
+    }
+
+    private void write(Map<String, Object> event) {
+        try {
+            out.info(JSON.writeValueAsString(event));
+            written.increment();
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.error("cannot write a decision-log event for request {}", event.get("request_id"), e);
+        }
+    }
+
+    private void drainLoop() {
+        try {
+            while (running) {
+                Map<String, Object> event = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    write(event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (Map<String, Object> event; (event = queue.poll()) != null; ) {
+                write(event);
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread t = new Thread(this::drainLoop, "gatehouse-decision-log");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Map<String, Object> event; (event = queue.poll()) != null; ) {
+            write(event);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop after the web server (which stops at a higher phase), so in-flight requests still get their line. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+}

@@ -1,0 +1,142 @@
+package io.gatehouse.gateway.decisionlog;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.decision.PolicyRequests;
+import io.gatehouse.gateway.decision.ReservedPaths;
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Reason;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Stage 7 at position 0, RECORD (DESIGN.md, "The decision log"): creates the {@link RequestContext} with a fresh
+ * request id (also sent back as {@code X-Request-Id}), lets the whole chain run, and when the response is committed —
+ * whatever answered it: a stage, the upstream, or the error handler — hands exactly one event to the
+ * {@link DecisionLogWriter}. A client that goes away before any answer gets an event with status 499. Requests for
+ * the gateway's reserved paths (the JWKS) are not decisions and are not logged.
+ *
+ * <p>What is logged is chosen field by field: never a header value other than the User-Agent, never the query
+ * string, so no token, cookie or assertion can reach the log.
+ */
+public final class RecordWebFilter implements WebFilter, Ordered {
+
+    static final int CLIENT_CLOSED = 499;
+
+    private final DecisionLogWriter writer;
+    private final LiveConfig config;
+    private final Clock clock;
+
+    public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public int getOrder() {
+        return RequestStage.RECORD.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Instant started = clock.instant();
+        RequestContext context = RequestContext.attach(exchange, new RequestContext(UUID.randomUUID().toString(), System.nanoTime()));
+        boolean logged = !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
+        AtomicBoolean done = new AtomicBoolean(!logged);
+        exchange.getResponse().beforeCommit(() -> {
+            exchange.getResponse().getHeaders().set("X-Request-Id", context.requestId());
+            if (done.compareAndSet(false, true)) {
+                HttpStatusCode status = exchange.getResponse().getStatusCode();
+                writer.submit(event(exchange, context, started, status == null ? 200 : status.value()));
+            }
+            return Mono.empty();
+        });
+        return chain.filter(exchange).doFinally(signal -> {
+            if (signal == SignalType.CANCEL && done.compareAndSet(false, true)) {
+                writer.submit(event(exchange, context, started, CLIENT_CLOSED));
+            }
+        });
+    }
+
+    private Map<String, Object> event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
+        ServerHttpRequest request = exchange.getRequest();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("timestamp", started.toString());
+        event.put("request_id", context.requestId());
+        event.put("trace_id", RequestFacts.traceId(exchange));
+        event.put("who", who(context));
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("method", request.getMethod().name());
+        what.put("host", request.getURI().getHost());
+        what.put("path", request.getURI().getRawPath());
+        what.put("route", context.routeId());
+        event.put("what", what);
+        event.put("why", why(context));
+        Map<String, Object> where = new LinkedHashMap<>();
+        where.put("source_ip", PolicyRequests.sourceIp(request));
+        where.put("user_agent", request.getHeaders().getFirst("User-Agent"));
+        DevicePosture device = context.device();
+        where.put("device_id", device == null ? null : device.id());
+        where.put("device_trust", device == null ? null : device.trust().wireName());
+        where.put("tls", RequestFacts.tlsProtocol(request));
+        event.put("where", where);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", status);
+        result.put("latency_ms", Math.round((System.nanoTime() - context.startNanos()) / 10_000.0) / 100.0);
+        event.put("result", result);
+        String version = context.policyVersion();
+        event.put("policy", Map.of("version", version != null ? version : config.current().version()));
+        event.put("assertion_jti", context.assertionJti());
+        return event;
+    }
+
+    private static Map<String, Object> who(RequestContext context) {
+        Identity identity = context.identity();
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("subject", identity == null ? null : identity.sub());
+        who.put("email", identity == null ? null : identity.email());
+        who.put("groups", identity == null ? List.of() : identity.groups());
+        who.put("auth", context.authKind().name().toLowerCase(Locale.ROOT));
+        return who;
+    }
+
+    private static Map<String, Object> why(RequestContext context) {
+        Map<String, Object> why = new LinkedHashMap<>();
+        Decision decision = context.decision();
+        Reason rejection = context.rejection();
+        if (decision != null) {
+            why.put("decision", decision.outcome().wireName());
+            why.put("enforced", decision.enforced());
+            why.put("mode", decision.mode().wireName());
+            why.put("rule", decision.rule());
+            why.put("reasons", decision.reasons().stream().map(Reason::text).toList());
+        } else {
+            // Turned away before DECIDE (hygiene, authentication), or failed before it: a deny that was enforced.
+            why.put("decision", "deny");
+            why.put("enforced", true);
+            why.put("mode", null);
+            why.put("rule", null);
+            why.put("reasons", rejection != null ? List.of(rejection.text()) : List.of("failed before a decision"));
+        }
+        return why;
+    }
+}
