@@ -1,0 +1,160 @@
+package io.gatehouse.gateway.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An OIDC issuer that really signs, for tests: a JDK HTTP server on 127.0.0.1 (random port) serving
+ * {@code /.well-known/openid-configuration} and {@code /jwks} with one RSA and one P-256 key, and minting RS256 and
+ * ES256 tokens with Nimbus. {@link #attackerKey(JWSAlgorithm)} gives keys that are not in the JWKS, for forgeries.
+ * Close it after the test.
+ */
+public final class TestIssuer implements AutoCloseable {
+
+    public static final String AUDIENCE = "gatehouse";
+
+    private final HttpServer server;
+    private final String issuer;
+    private final RSAKey rsa;
+    private final ECKey ec;
+    private final AtomicInteger jwksFetches = new AtomicInteger();
+
+    private TestIssuer(HttpServer server, RSAKey rsa, ECKey ec) {
+        this.server = server;
+        this.rsa = rsa;
+        this.ec = ec;
+        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Starts an issuer on a random loopback port. */
+    public static TestIssuer start() {
+        try {
+            RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+            ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            TestIssuer issuer = new TestIssuer(server, rsa, ec);
+            server.createContext("/.well-known/openid-configuration", issuer::discovery);
+            server.createContext("/jwks", issuer::jwks);
+            server.start();
+            return issuer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public int jwksFetches() {
+        return jwksFetches.get();
+    }
+
+    /** A valid RS256 token: sub, email, groups, aud {@value #AUDIENCE}, exp in 5 minutes; then {@code claims}. */
+    public String rs256(Consumer<JWTClaimsSet.Builder> claims) {
+        return sign(JWSAlgorithm.RS256, rsa, header -> { }, claims);
+    }
+
+    public String es256(Consumer<JWTClaimsSet.Builder> claims) {
+        return sign(JWSAlgorithm.ES256, ec, header -> { }, claims);
+    }
+
+    /** Full control: algorithm, signing key (maybe not in the JWKS), header and claim edits. */
+    public String sign(JWSAlgorithm alg, JWK key, Consumer<JWSHeader.Builder> header,
+                       Consumer<JWTClaimsSet.Builder> claims) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder body = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject("u-17")
+                .audience(AUDIENCE)
+                .claim("email", "pat@corp.example")
+                .claim("groups", List.of("finance", "staff"))
+                .claim("auth_time", now.minusSeconds(60).getEpochSecond())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .jwtID(UUID.randomUUID().toString());
+        claims.accept(body);
+        JWSHeader.Builder head = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
+        header.accept(head);
+        SignedJWT jwt = new SignedJWT(head.build(), body.build());
+        try {
+            JWSSigner signer = key instanceof RSAKey r ? new RSASSASigner(r) : new ECDSASigner((ECKey) key);
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    public RSAKey rsaKey() {
+        return rsa;
+    }
+
+    public ECKey ecKey() {
+        return ec;
+    }
+
+    /** A fresh key with the kid of this issuer's key of that type, but not in the JWKS. */
+    public JWK attackerKey(JWSAlgorithm alg) {
+        try {
+            return alg.getName().startsWith("ES")
+                    ? new ECKeyGenerator(Curve.P_256).keyID(ec.getKeyID()).generate()
+                    : new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void discovery(HttpExchange exchange) throws IOException {
+        respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
+                + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"]}");
+    }
+
+    private void jwks(HttpExchange exchange) throws IOException {
+        jwksFetches.incrementAndGet();
+        respond(exchange, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+    }
+
+    private static void respond(HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
