@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * request. Turns the payload into a {@link GatehouseIdentity} or names the first check that failed.
  */
 final class AssertionClaims {
+    private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
     private final String issuer;
     private final String audience;
     private final @Nullable String publicHost;
@@ -140,8 +142,9 @@ final class AssertionClaims {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof Number n)) {
-            throw reject(RejectionReason.MALFORMED, "claim " + name + " is not a number");
+        // Bounded so that arithmetic with the skew can never overflow: 0 to the end of year 9999.
+        if (!(value instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= MAX_EPOCH_SECOND)) {
+            throw reject(RejectionReason.MALFORMED, "claim " + name + " is not a time in seconds since the epoch");
         }
         return Instant.ofEpochSecond(n.longValue());
     }

@@ -73,6 +73,20 @@ public final class GatehouseVerifier {
      */
     public GatehouseIdentity verify(@Nullable String token, String method, String host, String path)
             throws AssertionRejectedException {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(path, "path");
+        try {
+            return check(token, method, host, path);
+        } catch (RuntimeException e) {
+            // Whatever a hostile token provokes, the answer is a rejection, never a 500 or a pass.
+            throw new AssertionRejectedException(RejectionReason.MALFORMED,
+                    "token could not be processed (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private GatehouseIdentity check(@Nullable String token, String method, String host, String path)
+            throws AssertionRejectedException {
         if (token == null || token.isBlank()) {
             throw new AssertionRejectedException(RejectionReason.MISSING, "no " + HEADER + " header");
         }

@@ -72,6 +72,8 @@ class GatehouseVerifierTest {
                         RejectionReason.HOST_MISMATCH),
                 row("no http binding", () -> sign(KEY, claimsWith(c -> { c.remove("http"); return c; })), RejectionReason.MALFORMED),
                 row("no sub", () -> sign(KEY, claimsWith(c -> { c.remove("sub"); return c; })), RejectionReason.MALFORMED),
+                row("exp beyond year 9999", () -> sign(KEY, claimsWith(c -> put(c, "exp", 1e30))), RejectionReason.MALFORMED),
+                row("exp a string", () -> sign(KEY, claimsWith(c -> put(c, "exp", "tomorrow"))), RejectionReason.MALFORMED),
                 row("groups not an array", () -> sign(KEY, claimsWith(c -> put(c, "groups", "admins"))), RejectionReason.MALFORMED),
                 row("tampered payload", GatehouseVerifierTest::tampered, RejectionReason.BAD_SIGNATURE),
                 row("truncated signature", () -> { String t = sign(KEY, claims()); return t.substring(0, t.length() - 6); }, RejectionReason.BAD_SIGNATURE),

@@ -11,9 +11,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -74,10 +71,11 @@ public final class TestTokens {
 
     public static String sign(ECKey key, JWSHeader header, Map<String, Object> claims) {
         try {
-            SignedJWT jwt = new SignedJWT(header, JWTClaimsSet.parse(claims));
-            jwt.sign(new ECDSASigner(key));
-            return jwt.serialize();
-        } catch (JOSEException | ParseException e) {
+            // JWSObject, not SignedJWT: the claims go out as given, even ones a JWT library would refuse to build
+            com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(header, new com.nimbusds.jose.Payload(claims));
+            jws.sign(new ECDSASigner(key));
+            return jws.serialize();
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
