@@ -1,0 +1,71 @@
+package io.gatehouse.gateway.authn;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.hygiene.ProblemResponse;
+import java.util.Objects;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stage AUTHENTICATE (DESIGN.md, "Identity" and "Failure behaviour"). A verified bearer token records
+ * {@code BEARER} and its identity; no credential leaves the context {@code ANONYMOUS} and goes on (the DECIDE stage
+ * answers 401 when the policy needs a login); a bad credential is answered here with 401,
+ * {@code WWW-Authenticate: Bearer error="invalid_token", error_description="..."} and problem+json, and is recorded
+ * as the rejection so the decision log shows it. A bad credential never falls back to anonymous.
+ */
+public final class AuthenticateWebFilter implements WebFilter, Ordered {
+
+    private final BearerAuthenticator bearer;
+
+    public AuthenticateWebFilter(BearerAuthenticator bearer) {
+        this.bearer = Objects.requireNonNull(bearer, "bearer");
+    }
+
+    @Override
+    public int getOrder() {
+        return RequestStage.AUTHENTICATE.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        RequestContext context = RequestContext.of(exchange);
+        return bearer.authenticate(exchange)
+                .doOnNext(identity -> context.authenticated(RequestContext.AuthKind.BEARER, identity, null))
+                .then(Mono.defer(() -> chain.filter(exchange)))
+                .onErrorResume(BearerAuthenticationException.class, e -> unauthorized(exchange, context, e));
+    }
+
+    private static Mono<Void> unauthorized(ServerWebExchange exchange, RequestContext context,
+                                           BearerAuthenticationException e) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(e);
+        }
+        context.rejected(e.reason());
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
+                "Bearer error=\"invalid_token\", error_description=\"" + quotable(e.reason().text()) + "\"");
+        return ProblemResponse.write(exchange, HttpStatus.UNAUTHORIZED, e.reason().code(), e.reason().text(),
+                context.requestId());
+    }
+
+    /** RFC 6750 3: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes a space or is dropped. */
+    static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length() && out.length() < 300; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+                out.append(c);
+            } else if (c == '"') {
+                out.append('\'');
+            } else {
+                out.append(' ');
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.gatehouse.gateway.authn;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Wires the AUTHENTICATE stage: one {@link IssuerVerifier} per {@code gatehouse.bearer.issuers[i]} (discovery and
+ * JWKS are fetched lazily and reactively, so an IdP that is down at startup does not stop the gateway), the
+ * {@link BearerAuthenticator} and the filter. A bearer issuer equal to {@code gatehouse.issuer} fails startup.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AuthnConfiguration {
+
+    @Bean
+    BearerAuthenticator bearerAuthenticator(BearerProperties properties,
+                                            @Value("${gatehouse.issuer:}") String assertionIssuer,
+                                            ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> meters) {
+        Clock now = clock.getIfAvailable(Clock::systemUTC);
+        WebClient webClient = issuerWebClient();
+        List<IssuerVerifier> verifiers = properties.issuers().stream()
+                .map(issuer -> new IssuerVerifier(issuer, properties.clockSkew(), now, webClient))
+                .toList();
+        return new BearerAuthenticator(verifiers, assertionIssuer, now, properties.cacheSize(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    AuthenticateWebFilter authenticateWebFilter(BearerAuthenticator bearerAuthenticator) {
+        return new AuthenticateWebFilter(bearerAuthenticator);
+    }
+
+    /** Discovery and JWKS fetches: short timeouts, so a slow IdP fails one request instead of piling them up. */
+    static WebClient issuerWebClient() {
+        HttpClient http = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                .responseTimeout(Duration.ofSeconds(5));
+        return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+    }
+}

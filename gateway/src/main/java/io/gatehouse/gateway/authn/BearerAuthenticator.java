@@ -1,0 +1,211 @@
+package io.gatehouse.gateway.authn;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.policy.Identity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates {@code Authorization: Bearer <JWT>} against the configured issuers (DESIGN.md, "Identity").
+ * Contract: empty = no bearer credential presented; error {@link BearerAuthenticationException} = a credential was
+ * presented and is bad, with the reason; a value = the verified {@link Identity}. Steps:
+ * <ol>
+ *   <li>exactly one {@code Authorization} header with scheme {@code Bearer} (case-insensitive) and a token;</li>
+ *   <li>cache: a token already verified and not expired returns its identity without verifying again;</li>
+ *   <li>shape, before any key is touched: a signed compact JWS; no {@code jku}/{@code jwk}/{@code x5u}/{@code x5c}
+ *       header; {@code typ} absent, {@code JWT} or {@code at+jwt}; not shaped like the gateway's own assertion
+ *       ({@code http} claim, or {@code iss} = {@code gatehouse.issuer});</li>
+ *   <li>the unverified {@code iss} picks the configured issuer (none: rejected), whose verifier checks signature,
+ *       algorithm and claims ({@link IssuerVerifier});</li>
+ *   <li>the claims become an {@link Identity}: {@code sub}, {@code email}, groups from the issuer's groups claim,
+ *       {@code auth_time}, the other non-registered claims as lists of strings.</li>
+ * </ol>
+ */
+public final class BearerAuthenticator {
+
+    private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
+    private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "email",
+            "auth_time", "azp", "nonce", "sid", "at_hash", "c_hash", "typ");
+
+    private record Verified(Identity identity, Instant expiresAt) {
+    }
+
+    private final Map<String, IssuerVerifier> issuers;
+    private final @Nullable String assertionIssuer;
+    private final Clock clock;
+    private final Cache<String, Verified> verified;
+    private final Counter verifications;
+    private final Counter cacheHits;
+
+    BearerAuthenticator(List<IssuerVerifier> issuers, @Nullable String assertionIssuer, Clock clock, int cacheSize,
+                        MeterRegistry meters) {
+        this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
+                Function.identity()));
+        this.assertionIssuer = assertionIssuer == null || assertionIssuer.isBlank() ? null : assertionIssuer;
+        if (this.assertionIssuer != null && this.issuers.containsKey(this.assertionIssuer)) {
+            throw new IllegalArgumentException("gatehouse.bearer.issuers: " + this.assertionIssuer + " is the gateway's"
+                    + " own assertion issuer (gatehouse.issuer); its assertions are never bearer credentials");
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfter(Expiry.creating((String token, Verified v) ->
+                        Duration.between(clock.instant(), v.expiresAt()).isNegative() ? Duration.ZERO
+                                : Duration.between(clock.instant(), v.expiresAt())))
+                .build();
+        this.verifications = Counter.builder("gatehouse_bearer_verifications")
+                .description("bearer tokens whose signature and claims were verified (cache misses)").register(meters);
+        this.cacheHits = Counter.builder("gatehouse_bearer_cache_hits")
+                .description("bearer tokens answered from the verified-token cache").register(meters);
+    }
+
+    /** Empty: no bearer credential; error: a bad one ({@link BearerAuthenticationException}); else who it names. */
+    public Mono<Identity> authenticate(ServerWebExchange exchange) {
+        List<String> values = exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.AUTHORIZATION);
+        if (values.isEmpty()) {
+            return Mono.empty();
+        }
+        if (values.size() > 1) {
+            return Mono.error(new BearerAuthenticationException("more than one Authorization header"));
+        }
+        String value = values.get(0).trim();
+        if (!value.regionMatches(true, 0, "Bearer", 0, 6) || (value.length() > 6 && value.charAt(6) != ' ')) {
+            return Mono.empty(); // another scheme (Basic, ...): not a credential this stage understands
+        }
+        String token = value.substring(6).trim();
+        if (token.isEmpty()) {
+            return Mono.error(new BearerAuthenticationException("the Bearer token is empty"));
+        }
+        return authenticate(token);
+    }
+
+    /** Verifies one token (see the class comment for the steps). */
+    public Mono<Identity> authenticate(String token) {
+        Verified hit = verified.getIfPresent(token);
+        if (hit != null && clock.instant().isBefore(hit.expiresAt())) {
+            cacheHits.increment();
+            return Mono.just(hit.identity());
+        }
+        IssuerVerifier issuer;
+        try {
+            issuer = issuerOf(token);
+        } catch (BearerAuthenticationException e) {
+            return Mono.error(e);
+        }
+        verifications.increment();
+        return issuer.verify(token)
+                .onErrorMap(JwtException.class, e -> new BearerAuthenticationException(describe(e)))
+                .map(jwt -> {
+                    Identity identity = identity(jwt, issuer.issuer().groupsClaim());
+                    Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
+                    verified.put(token, new Verified(identity, exp));
+                    return identity;
+                });
+    }
+
+    private IssuerVerifier issuerOf(String token) {
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new BearerAuthenticationException("the token is not a JWT");
+        }
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new BearerAuthenticationException("the token is not signed (alg " + jwt.getHeader().getAlgorithm()
+                    + ")");
+        }
+        JWSHeader header = signed.getHeader();
+        if (header.getJWKURL() != null || header.getJWK() != null || header.getX509CertURL() != null
+                || header.getX509CertChain() != null) {
+            throw new BearerAuthenticationException("the token names its own key (jku, jwk, x5u or x5c header);"
+                    + " keys come only from the issuer's JWKS");
+        }
+        JOSEObjectType type = header.getType();
+        if (type != null && !ACCEPTED_TYPES.contains(type.getType().toLowerCase(Locale.ROOT))) {
+            throw new BearerAuthenticationException("typ " + type + " is not a bearer token type (JWT, at+jwt)");
+        }
+        Map<String, Object> claims;
+        try {
+            claims = signed.getJWTClaimsSet().getClaims();
+        } catch (ParseException e) {
+            throw new BearerAuthenticationException("the token's claims are not a JSON object");
+        }
+        Object iss = claims.get("iss");
+        if (claims.containsKey("http") || (assertionIssuer != null && assertionIssuer.equals(iss))) {
+            throw new BearerAuthenticationException("a Gatehouse assertion is not a bearer credential");
+        }
+        if (!(iss instanceof String issuerUri)) {
+            throw new BearerAuthenticationException("iss is missing");
+        }
+        IssuerVerifier verifier = issuers.get(issuerUri);
+        if (verifier == null) {
+            throw new BearerAuthenticationException("iss " + issuerUri + " is not a configured bearer issuer");
+        }
+        return verifier;
+    }
+
+    private static Identity identity(Jwt jwt, String groupsClaim) {
+        Map<String, List<String>> claims = new java.util.TreeMap<>();
+        jwt.getClaims().forEach((name, value) -> {
+            if (!REGISTERED.contains(name) && !name.equals(groupsClaim)) {
+                List<String> strings = strings(value);
+                if (!strings.isEmpty()) {
+                    claims.put(name, strings);
+                }
+            }
+        });
+        Object authTime = jwt.getClaims().get("auth_time");
+        Instant auth = authTime instanceof Instant i ? i
+                : authTime instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+        return new Identity(jwt.getSubject(), jwt.getClaimAsString("email"), strings(jwt.getClaims().get(groupsClaim)),
+                claims, auth);
+    }
+
+    private static List<String> strings(@Nullable Object value) {
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return List.of(value.toString());
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return c.stream().filter(v -> v instanceof String || v instanceof Number || v instanceof Boolean)
+                    .map(Object::toString).toList();
+        }
+        return List.of();
+    }
+
+    /** The exception's description without Spring's boilerplate prefix; never the token. */
+    private static String describe(JwtException e) {
+        Throwable cause = e.getCause();
+        String message = cause instanceof com.nimbusds.jose.proc.BadJOSEException && cause.getMessage() != null
+                ? cause.getMessage()
+                : e.getMessage() == null ? "invalid token" : e.getMessage();
+        String prefix = "An error occurred while attempting to decode the Jwt: ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+}

@@ -1,0 +1,304 @@
+package io.gatehouse.gateway.authn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.Base64URL;
+import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.policy.Identity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** Bearer validation against a real signing issuer: the allow-list, and each forgery the anchors warned about. */
+class BearerAuthenticatorIT {
+
+    private static final String GATEHOUSE_ISSUER = "https://gatehouse.corp.example";
+    private static TestIssuer idp;
+    private static TestIssuer other;
+    private static TestIssuer rsOnly;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private BearerAuthenticator authenticator;
+
+    @BeforeAll
+    static void startIssuers() {
+        idp = TestIssuer.start();
+        other = TestIssuer.start();
+        rsOnly = TestIssuer.start();
+    }
+
+    @AfterAll
+    static void stopIssuers() {
+        idp.close();
+        other.close();
+        rsOnly.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void authenticator() {
+        Clock clock = Clock.systemUTC();
+        var client = AuthnConfiguration.issuerWebClient();
+        authenticator = new BearerAuthenticator(List.of(
+                new IssuerVerifier(new BearerProperties.Issuer(idp.issuer(), List.of(TestIssuer.AUDIENCE), null, null),
+                        Duration.ofSeconds(30), clock, client),
+                new IssuerVerifier(new BearerProperties.Issuer(other.issuer(), List.of("other-aud"), "roles", null),
+                        Duration.ofSeconds(30), clock, client),
+                new IssuerVerifier(new BearerProperties.Issuer(rsOnly.issuer(), List.of(TestIssuer.AUDIENCE), null,
+                        List.of("RS256")), Duration.ofSeconds(30), clock, client)),
+                GATEHOUSE_ISSUER, clock, 100, meters);
+    }
+
+    @Test
+    void authenticateWhenValidRs256ThenIdentityFromClaims() {
+        Identity who = authenticator.authenticate(idp.rs256(c -> c.claim("department", "payroll"))).block();
+
+        assertThat(who.sub()).isEqualTo("u-17");
+        assertThat(who.email()).isEqualTo("pat@corp.example");
+        assertThat(who.groups()).containsExactly("finance", "staff");
+        assertThat(who.authTime()).isBefore(Instant.now());
+        assertThat(who.claims()).containsEntry("department", List.of("payroll"));
+    }
+
+    @Test
+    void authenticateWhenValidEs256ThenIdentity() {
+        assertThat(authenticator.authenticate(idp.es256(c -> { })).block().sub()).isEqualTo("u-17");
+    }
+
+    @Test
+    void authenticateWhenGroupsClaimConfiguredThenGroupsFromIt() {
+        Identity who = authenticator.authenticate(other.rs256(c -> c.audience("other-aud")
+                .claim("roles", List.of("admin")))).block();
+
+        assertThat(who.groups()).containsExactly("admin");
+    }
+
+    @Test
+    void authenticateWhenNoAuthorizationHeaderThenEmpty() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://a.example/"));
+
+        assertThat(authenticator.authenticate(exchange).hasElement().block()).isFalse();
+    }
+
+    @Test
+    void authenticateWhenOtherSchemeThenEmpty() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://a.example/")
+                .header("Authorization", "Basic dTpw"));
+
+        assertThat(authenticator.authenticate(exchange).hasElement().block()).isFalse();
+    }
+
+    @Test
+    void authenticateWhenBearerHeaderThenVerified() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://a.example/")
+                .header("Authorization", "bearer " + idp.rs256(c -> { })));
+
+        assertThat(authenticator.authenticate(exchange).block().sub()).isEqualTo("u-17");
+    }
+
+    @Test
+    void authenticateWhenEmptyBearerThenError() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://a.example/")
+                .header("Authorization", "Bearer "));
+
+        assertRejected(authenticator.authenticate(exchange), "empty");
+    }
+
+    @Test
+    void authenticateWhenExpiredBeyondSkewThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.issueTime(ago(120)).expirationTime(ago(31)))), "expired");
+    }
+
+    @Test
+    void authenticateWhenExpiredWithinSkewThenAccepted() {
+        assertThat(authenticator.authenticate(idp.rs256(c -> c.issueTime(ago(120)).expirationTime(ago(20)))).block()).isNotNull();
+    }
+
+    @Test
+    void authenticateWhenNotYetValidBeyondSkewThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.notBeforeTime(ago(-60)))), "not valid before");
+    }
+
+    @Test
+    void authenticateWhenExpMissingThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.expirationTime(null))), "exp is missing");
+    }
+
+    @Test
+    void authenticateWhenAudienceWrongThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.audience("payroll"))), "aud [payroll]");
+    }
+
+    @Test
+    void authenticateWhenAudienceMissingThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.audience((String) null))), "aud is missing");
+    }
+
+    @Test
+    void authenticateWhenAudienceOfAnotherIssuerThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.audience("other-aud"))), "names none of");
+    }
+
+    @Test
+    void authenticateWhenIssuerUnknownThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.issuer("https://evil.example"))),
+                "not a configured bearer issuer");
+    }
+
+    @Test
+    void authenticateWhenIssuerMissingThenError() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.issuer(null))), "iss is missing");
+    }
+
+    @Test
+    void authenticateWhenTokenOfOneIssuerClaimsAnotherThenSignatureFails() {
+        assertRejected(authenticator.authenticate(other.rs256(c -> c.issuer(idp.issuer()))),
+                "no matching key");
+    }
+
+    @Test
+    void authenticateWhenSignedByKeyNotInJwksWithSameKidThenError() {
+        JWK attacker = idp.attackerKey(JWSAlgorithm.RS256);
+        assertRejected(authenticator.authenticate(idp.sign(JWSAlgorithm.RS256, attacker, h -> { }, c -> { })),
+                "Invalid signature");
+    }
+
+    @Test
+    void authenticateWhenJwkHeaderEmbedsAttackerKeyThenError() {
+        JWK attacker = idp.attackerKey(JWSAlgorithm.ES256);
+        String token = idp.sign(JWSAlgorithm.ES256, attacker, h -> h.jwk(attacker.toPublicJWK()), c -> { });
+
+        assertRejected(authenticator.authenticate(token), "names its own key");
+    }
+
+    @Test
+    void authenticateWhenJkuHeaderPointsElsewhereThenError() {
+        JWK attacker = idp.attackerKey(JWSAlgorithm.RS256);
+        String token = idp.sign(JWSAlgorithm.RS256, attacker, h -> h.jwkURL(URI.create("https://evil.example/jwks")),
+                c -> { });
+
+        assertRejected(authenticator.authenticate(token), "names its own key");
+    }
+
+    @Test
+    void authenticateWhenX5uHeaderThenError() {
+        String token = idp.sign(JWSAlgorithm.RS256, idp.rsaKey(), h -> h.x509CertURL(URI.create("https://evil.example/c")),
+                c -> { });
+
+        assertRejected(authenticator.authenticate(token), "names its own key");
+    }
+
+    @Test
+    void authenticateWhenAlgorithmNotPinnedForIssuerThenError() {
+        assertRejected(authenticator.authenticate(rsOnly.es256(c -> { })), "Unsupported algorithm of ES256");
+    }
+
+    @Test
+    void authenticateWhenAlgNoneThenError() {
+        String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String body = b64("{\"iss\":\"" + idp.issuer() + "\",\"sub\":\"u-17\",\"aud\":\"gatehouse\",\"exp\":"
+                + (Instant.now().getEpochSecond() + 300) + "}");
+
+        assertRejected(authenticator.authenticate(header + "." + body + "."), "not signed");
+    }
+
+    @Test
+    void authenticateWhenHs256SignedWithThePublicKeyThenError() throws Exception {
+        byte[] secret = idp.rsaKey().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(idp.rsaKey().getKeyID()).build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(idp.issuer()).subject("u-17")
+                        .audience(TestIssuer.AUDIENCE).expirationTime(ago(-300)).build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(new SecretKeySpec(secret, "HmacSHA256")));
+
+        assertRejected(authenticator.authenticate(jwt.serialize()), "Unsupported algorithm of HS256");
+    }
+
+    @Test
+    void authenticateWhenEcdsaSignatureIsZerosThenError() {
+        String valid = idp.es256(c -> { });
+        String[] parts = valid.split("\\.");
+        String zeros = Base64URL.encode(new byte[64]).toString();
+
+        assertRejected(authenticator.authenticate(parts[0] + "." + parts[1] + "." + zeros), "Invalid signature");
+    }
+
+    @Test
+    void authenticateWhenShapedLikeGatehouseAssertionThenError() {
+        String token = idp.es256(c -> c.claim("http", Map.of("method", "GET", "host", "a", "path", "/")));
+
+        assertRejected(authenticator.authenticate(token), "assertion is not a bearer credential");
+    }
+
+    @Test
+    void authenticateWhenIssuedByGatehouseThenError() {
+        assertRejected(authenticator.authenticate(idp.es256(c -> c.issuer(GATEHOUSE_ISSUER))),
+                "assertion is not a bearer credential");
+    }
+
+    @Test
+    void authenticateWhenTypIsNotJwtThenError() {
+        String token = idp.sign(JWSAlgorithm.ES256, idp.ecKey(), h -> h.type(new JOSEObjectType("gatehouse-assertion+jwt")),
+                c -> { });
+
+        assertRejected(authenticator.authenticate(token), "typ");
+    }
+
+    @Test
+    void authenticateWhenNotAJwtThenError() {
+        assertRejected(authenticator.authenticate("not-a-token"), "not a JWT");
+    }
+
+    @Test
+    void authenticateWhenSameTokenTwiceThenVerifiedOnce() {
+        String token = idp.es256(c -> { });
+
+        authenticator.authenticate(token).block();
+        authenticator.authenticate(token).block();
+
+        assertThat(meters.counter("gatehouse_bearer_verifications").count()).isEqualTo(1);
+        assertThat(meters.counter("gatehouse_bearer_cache_hits").count()).isEqualTo(1);
+    }
+
+    @Test
+    void constructorWhenBearerIssuerIsTheAssertionIssuerThenFails() {
+        var verifier = new IssuerVerifier(new BearerProperties.Issuer(idp.issuer(), List.of("x"), null, null),
+                Duration.ofSeconds(30), Clock.systemUTC(), AuthnConfiguration.issuerWebClient());
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new BearerAuthenticator(List.of(verifier), idp.issuer(), Clock.systemUTC(), 10,
+                        meters))
+                .withMessageContaining("assertion issuer");
+    }
+
+    private static void assertRejected(Mono<Identity> result, String descriptionPart) {
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(result::block);
+        assertThat(error).isInstanceOf(BearerAuthenticationException.class);
+        assertThat(((BearerAuthenticationException) error).reason().text()).contains(descriptionPart)
+                .doesNotContain("eyJ");
+        assertThat(((BearerAuthenticationException) error).reason().code()).isEqualTo("bearer-invalid-token");
+    }
+
+    private static Date ago(long seconds) {
+        return Date.from(Instant.now().minusSeconds(seconds));
+    }
+
+    private static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
