@@ -1,0 +1,44 @@
+# Shared helpers of the load run: start/stop processes, measure one target with wrk and /proc.
+# shellcheck shell=bash
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# utime+stime of a process, all its threads included, in clock ticks (/proc/PID/stat fields 14 and 15).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# measure LABEL PID URL CONNECTIONS SECONDS [wrk args...]
+# Prints one table row: label, connections, requests/s, p50, p99 (µs), errors, CPU-µs per request of PID.
+measure() {
+  local label=$1 pid=$2 url=$3 conns=$4 secs=$5; shift 5
+  local before after out line
+  before=$(cpu_ticks "$pid")
+  out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH/wrk-report.lua" "$@" "$url")
+  after=$(cpu_ticks "$pid")
+  line=$(grep '^RESULT' <<<"$out")
+  [ -n "$line" ] || { echo "wrk printed no result for $label: $out" >&2; return 1; }
+  eval "${line#RESULT }"   # requests= errors= non2xx= rps= p50_us= p90_us= p99_us= max_us=
+  local cpu_us
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
+  printf '| %-34s | %4d | %9.0f | %7d | %7d | %6d | %7s |\n' "$label" "$conns" "$rps" "$p50_us" "$p99_us" \
+    "$((errors + non2xx))" "$cpu_us"
+  LAST_REQUESTS=$requests LAST_ERRORS=$((errors + non2xx))
+}
+
+table_header() {
+  printf '| %-34s | %4s | %9s | %7s | %7s | %6s | %7s |\n' target conn "req/s" "p50 µs" "p99 µs" errors "CPU-µs/req"
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" ------ ----------- --------- --------- -------- ---------
+}
+
+# wait_http URL [curl args...]: poll until the URL answers (any status), at most 120 s.
+wait_http() {
+  local url=$1; shift
+  for _ in $(seq 1 240); do
+    curl -ks -o /dev/null "$@" "$url" && return 0
+    sleep 0.5
+  done
+  echo "not answering after 120 s: $url" >&2; return 1
+}
+
+nginx_worker_pid() { pgrep -P "$1" | head -1; }
