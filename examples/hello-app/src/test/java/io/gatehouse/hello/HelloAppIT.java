@@ -45,6 +45,7 @@ class HelloAppIT {
         HttpResponse<String> response = get("/whoami.json", GATEWAY.assertion("hello", "GET", PUBLIC_HOST, "/whoami.json", Instant.now()));
 
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
         JsonNode me = new ObjectMapper().readTree(response.body());
         assertThat(me.get("subject").asText()).isEqualTo("u-17");
         assertThat(me.get("email").asText()).isEqualTo("pat@corp.example");
@@ -70,6 +71,7 @@ class HelloAppIT {
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).contains("no X-Gatehouse-Assertion header", "only requests that come through the Gatehouse gateway");
+        assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -27,6 +29,7 @@ public final class GatehouseAuthenticationFilter extends OncePerRequestFilter {
     private final GatehouseVerifier verifier;
     private final AuthenticationEntryPoint entryPoint;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+    private final SecurityContextRepository repository = new RequestAttributeSecurityContextRepository();
 
     public GatehouseAuthenticationFilter(GatehouseVerifier verifier, AuthenticationEntryPoint entryPoint) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -52,6 +55,8 @@ public final class GatehouseAuthenticationFilter extends OncePerRequestFilter {
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(new GatehouseAuthentication(identity));
         contexts.setContext(context);
+        // Saved for this request only: Spring's session management then sees the context as stored and opens no session.
+        repository.saveContext(context, request, response);
         chain.doFilter(request, response);
     }
 }

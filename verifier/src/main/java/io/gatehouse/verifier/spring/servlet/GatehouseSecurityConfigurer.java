@@ -7,9 +7,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
-import org.springframework.security.config.annotation.web.configurers.SessionManagementConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
@@ -35,16 +36,28 @@ public final class GatehouseSecurityConfigurer extends AbstractHttpConfigurer<Ga
         return this;
     }
 
+    /**
+     * Sets stateless sessions as soon as the configurer is added: session management reads its
+     * policy in its own {@code init}, which runs before this configurer's.
+     */
+    @Override
+    public void setBuilder(HttpSecurity http) {
+        super.setBuilder(http);
+        try {
+            http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make sessions stateless", e);
+        }
+    }
+
     @Override
     public void init(HttpSecurity http) {
         ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
         if (exceptions != null) {
             exceptions.defaultAuthenticationEntryPointFor(new GatehouseAuthenticationEntryPoint(), AnyRequestMatcher.INSTANCE);
         }
-        SessionManagementConfigurer<HttpSecurity> sessions = http.getConfigurer(SessionManagementConfigurer.class);
-        if (sessions != null) {
-            sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS);
-        }
+        // No saved request: a 401 must not open a session (there is no login to come back from).
+        http.setSharedObject(RequestCache.class, new NullRequestCache());
     }
 
     @Override

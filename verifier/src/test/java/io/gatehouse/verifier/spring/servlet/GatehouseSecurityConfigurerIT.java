@@ -4,6 +4,7 @@ import static io.gatehouse.verifier.TestTokens.AUDIENCE;
 import static io.gatehouse.verifier.TestTokens.HOST;
 import static io.gatehouse.verifier.TestTokens.ISSUER;
 import static io.gatehouse.verifier.TestTokens.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -87,6 +88,12 @@ class GatehouseSecurityConfigurerIT {
                 .andExpect(status().isUnauthorized())
                 .andExpect(header().string("WWW-Authenticate", "GatehouseAssertion error=\"missing\""))
                 .andExpect(content().string(containsString("no X-Gatehouse-Assertion header")));
+    }
+
+    @Test
+    void requestWhenRejectedOrAcceptedThenNoSessionIsCreated() throws Exception {
+        assertThat(mvc.perform(get("/report")).andReturn().getRequest().getSession(false)).isNull();
+        assertThat(mvc.perform(withAssertion("/report", "/report")).andReturn().getRequest().getSession(false)).isNull();
     }
 
     @Test

@@ -79,6 +79,7 @@ class GatehouseServerSecurityIT {
     void requestWhenHeaderMissingThen401SaysSo() {
         client.get().uri("/report").exchange()
                 .expectStatus().isUnauthorized()
+                .expectHeader().doesNotExist("Set-Cookie")
                 .expectHeader().valueEquals("WWW-Authenticate", "GatehouseAssertion error=\"missing\"")
                 .expectBody(String.class).value(body -> assertThat(body).contains("no X-Gatehouse-Assertion header"));
     }
