@@ -1,0 +1,164 @@
+package io.gatehouse.gateway.device;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.TrustLevel;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+
+/**
+ * Asks device-inventory for the posture of one certificate fingerprint (DESIGN.md, "Device identity and posture").
+ * Contract: {@link #posture(String)} never errors; it emits the posture, or an unknown posture with a note. Steps:
+ * <ol>
+ *   <li>cache (TTL {@code gatehouse.inventory.cache-ttl}): a fresh answer, "not enrolled" included, is reused;</li>
+ *   <li>{@code GET {url}/v1/posture?cert_sha256=HEX} with the client-credentials token, bounded by the timeout and
+ *       guarded by the circuit breaker {@code device-inventory};</li>
+ *   <li>200: the JSON (REQUEST.json {@code device} field names) becomes the posture; 404: unknown, note
+ *       {@code device-not-enrolled}; both cached;</li>
+ *   <li>anything else (timeout, 5xx, refused, breaker open, malformed JSON): unknown, note
+ *       {@code device-inventory-unreachable} saying why; not cached, so the next request asks again.</li>
+ * </ol>
+ */
+public final class PostureClient {
+
+    private final WebClient web;
+    private final InventoryProperties properties;
+    private final @Nullable InventoryTokenClient tokens;
+    private final CircuitBreaker breaker;
+    private final Cache<String, PostureLookup> cache;
+    private final Counter hits;
+    private final Counter misses;
+    private final MeterRegistry meters;
+
+    PostureClient(WebClient web, InventoryProperties properties, @Nullable InventoryTokenClient tokens,
+                  CircuitBreaker breaker, MeterRegistry meters) {
+        this.web = Objects.requireNonNull(web, "web");
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.tokens = tokens;
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(properties.cacheSize())
+                .expireAfterWrite(properties.cacheTtl())
+                .build();
+        this.hits = Counter.builder("gatehouse_posture_cache_hits")
+                .description("posture lookups answered from the cache").register(meters);
+        this.misses = Counter.builder("gatehouse_posture_cache_misses")
+                .description("posture lookups that asked device-inventory").register(meters);
+        Gauge.builder("gatehouse_posture_breaker_state", breaker, b -> stateValue(b.getState()))
+                .description("device-inventory circuit breaker: 0 closed, 1 open, 2 half-open, 3 other")
+                .register(meters);
+    }
+
+    /** The posture of the device with this certificate fingerprint (lower-case hex SHA-256); never an error. */
+    public Mono<PostureLookup> posture(String sha256) {
+        PostureLookup cached = cache.getIfPresent(sha256);
+        if (cached != null) {
+            hits.increment();
+            return Mono.just(cached);
+        }
+        misses.increment();
+        if (properties.url() == null) {
+            return Mono.just(PostureLookup.unreachable(sha256, "gatehouse.inventory.url is not configured"));
+        }
+        return ask(sha256)
+                .timeout(properties.timeout())
+                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .doOnNext(answer -> cache.put(sha256, answer))
+                .onErrorResume(e -> Mono.just(PostureLookup.unreachable(sha256, describe(e))))
+                .doOnNext(answer -> count(answer));
+    }
+
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    private Mono<PostureLookup> ask(String sha256) {
+        var uri = UriComponentsBuilder.fromUri(Objects.requireNonNull(properties.url()))
+                .path("/v1/posture").queryParam("cert_sha256", sha256).build().toUri();
+        Mono<String> token = tokens == null ? Mono.just("") : tokens.token();
+        return token.flatMap(bearer -> web.get().uri(uri)
+                .headers(h -> {
+                    if (!bearer.isEmpty()) {
+                        h.setBearerAuth(bearer);
+                    }
+                })
+                .accept(MediaType.APPLICATION_JSON)
+                .exchangeToMono(response -> {
+                    if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
+                        return response.releaseBody().thenReturn(PostureLookup.notEnrolled(sha256));
+                    }
+                    if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value() && tokens != null) {
+                        tokens.invalidate();
+                    }
+                    if (!response.statusCode().is2xxSuccessful()) {
+                        return response.createError();
+                    }
+                    return response.bodyToMono(PostureJson.class)
+                            .map(json -> new PostureLookup(json.toPosture(sha256), null));
+                }));
+    }
+
+    private void count(PostureLookup answer) {
+        String outcome = answer.note() == null ? "answered" : answer.note().code();
+        meters.counter("gatehouse_posture_lookups", "outcome", outcome).increment();
+    }
+
+    private String describe(Throwable e) {
+        if (e instanceof TimeoutException) {
+            return "no answer within " + properties.timeout().toMillis() + " ms";
+        }
+        if (e instanceof CallNotPermittedException) {
+            return "circuit breaker open after repeated failures";
+        }
+        if (e instanceof WebClientResponseException w) {
+            return "HTTP " + w.getStatusCode().value();
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static int stateValue(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 3;
+        };
+    }
+
+    /** The inventory's posture JSON: exactly the REQUEST.json {@code device} field names. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PostureJson(@Nullable String id, @Nullable Boolean known, @Nullable Boolean managed, @Nullable String trust,
+                       @JsonProperty("disk_encrypted") @Nullable Boolean diskEncrypted,
+                       @JsonProperty("screen_lock") @Nullable Boolean screenLock, @Nullable String os,
+                       @JsonProperty("os_version") @Nullable String osVersion, @Nullable String owner,
+                       @JsonProperty("reported_at") @Nullable Instant reportedAt) {
+
+        /** Missing booleans count as false and an unknown trust as untrusted: nothing counts in the device's favour. */
+        DevicePosture toPosture(String sha256) {
+            TrustLevel level = trust == null ? TrustLevel.UNTRUSTED
+                    : TrustLevel.parse(trust).orElse(TrustLevel.UNTRUSTED);
+            return new DevicePosture(id == null || id.isBlank() ? sha256 : id, Boolean.TRUE.equals(known),
+                    Boolean.TRUE.equals(managed), level, Boolean.TRUE.equals(diskEncrypted),
+                    Boolean.TRUE.equals(screenLock), os, osVersion, owner, reportedAt);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.gatehouse.gateway.device;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP stand-in for device-inventory on 127.0.0.1: {@code POST /token} (client credentials, basic auth
+ * {@code gateway:secret}) and {@code GET /v1/posture?cert_sha256=} answering from a map (404 otherwise). It can
+ * answer slowly (hold the answer until closed), fail with 500, or vanish ({@link #close()}).
+ */
+final class InventoryStub implements AutoCloseable {
+
+    enum Mode { ANSWER, SLOW, FAIL }
+
+    private final HttpServer server;
+    private final Map<String, String> postures = new ConcurrentHashMap<>();
+    private final List<String> seenAuthorization = new CopyOnWriteArrayList<>();
+    private final AtomicInteger postureRequests = new AtomicInteger();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile Mode mode = Mode.ANSWER;
+
+    private InventoryStub(HttpServer server) {
+        this.server = server;
+    }
+
+    static InventoryStub start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            InventoryStub stub = new InventoryStub(server);
+            server.createContext("/token", stub::token);
+            server.createContext("/v1/posture", stub::posture);
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.start();
+            return stub;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    void mode(Mode value) {
+        mode = value;
+    }
+
+    void posture(String sha256, String json) {
+        postures.put(sha256, json);
+    }
+
+    int postureRequests() {
+        return postureRequests.get();
+    }
+
+    int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    List<String> seenAuthorization() {
+        return List.copyOf(seenAuthorization);
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        tokenRequests.incrementAndGet();
+        String expected = "Basic " + Base64.getEncoder().encodeToString("gateway:secret".getBytes(StandardCharsets.UTF_8));
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                || !body.contains("grant_type=client_credentials") || !body.contains("scope=posture%3Aread")) {
+            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        respond(exchange, 200, "{\"access_token\":\"tok-" + tokenRequests.get()
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":300}");
+    }
+
+    private void posture(HttpExchange exchange) throws IOException {
+        postureRequests.incrementAndGet();
+        seenAuthorization.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+        switch (mode) {
+            case SLOW -> {
+                try {
+                    released.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                respond(exchange, 503, "{}");
+            }
+            case FAIL -> respond(exchange, 500, "{\"error\":\"boom\"}");
+            case ANSWER -> {
+                String query = exchange.getRequestURI().getQuery();
+                String sha = query == null ? "" : query.replace("cert_sha256=", "");
+                String json = postures.get(sha);
+                if (json == null) {
+                    respond(exchange, 404, "{\"error\":\"unknown certificate\"}");
+                } else {
+                    respond(exchange, 200, json);
+                }
+            }
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        released.countDown();
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
