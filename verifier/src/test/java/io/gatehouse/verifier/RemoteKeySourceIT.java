@@ -10,6 +10,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.jwk.ECKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +96,32 @@ class RemoteKeySourceIT {
         assertReason(oldKey, RejectionReason.KEYS_UNAVAILABLE); // rate-limited: no second fetch yet
         clock.advance(Duration.ofSeconds(30));
         assertThat(verify(oldKey).subject()).isEqualTo("u-17");
+        assertThat(gateway.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void verifyWhenManyThreadsMeetARotatedKeyAtOnceThenOneFetchServesThemAll() throws Exception {
+        verify(oldKey);
+        gateway.publish(TestTokens.publicSet(oldKey, newKey));
+        clock.advance(Duration.ofSeconds(31));
+        String token = TestTokens.sign(newKey, TestTokens.claims(clock.instant(), "GET", "/salaries"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<GatehouseIdentity>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return verifier.verify(token, "GET", HOST, "/salaries");
+                }));
+            }
+            start.countDown();
+            for (Future<GatehouseIdentity> result : results) {
+                assertThat(result.get(10, TimeUnit.SECONDS).subject()).isEqualTo("u-17");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         assertThat(gateway.requests()).isEqualTo(2);
     }
 
