@@ -107,7 +107,9 @@ public class DeviceService {
                     List.of());
         }
         Versions.check(ifMatch, existing.version(), id);
-        Device next = new Device(id, in.owner(), in.platform(), in.osVersion(), in.managed(), in.certSha256(),
+        // os_version is also what reports set: a PUT without it keeps the reported one rather than erasing it
+        OsVersion osVersion = in.osVersion() != null ? in.osVersion() : existing.osVersion();
+        Device next = new Device(id, in.owner(), in.platform(), osVersion, in.managed(), in.certSha256(),
                 existing.quarantined(), existing.quarantineReason(), existing.quarantinedAt(), existing.report(),
                 existing.version() + 1, existing.createdAt(), now);
         return new Written(write(existing, next, Action.UPDATED, null, actor, now), false);

@@ -73,6 +73,29 @@ class DeviceApiIT extends InventoryIT {
     }
 
     @Test
+    void putWhenOsVersionOmittedThenTheReportedOneStays() {
+        String id = newId();
+        String cert = newFingerprint();
+        createDevice(id, cert);
+        String etag = report(id, true, true, "15.4", Instant.now().toString()).etag();
+        Api.Response r = api.send("PUT", "/v1/devices/" + id, admin(), "{\"owner\":\"pat@corp.example\","
+                + "\"os\":\"macOS\",\"managed\":true,\"cert_sha256\":[\"" + cert + "\"]}", "If-Match", etag);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("os_version").asText()).isEqualTo("15.4");
+        assertThat(r.json().get("trust").asText()).isEqualTo("high");
+    }
+
+    @Test
+    void putWhenIfMatchStarThenUpdatesWhateverTheVersion() {
+        String id = newId();
+        createDevice(id, newFingerprint());
+        Api.Response r = api.send("PUT", "/v1/devices/" + id, admin(),
+                deviceJson("sam@corp.example", "macOS", "15.3", true), "If-Match", "*");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("cert_sha256")).isEmpty();
+    }
+
+    @Test
     void putWhenIdenticalThenNoNewVersion() {
         String id = newId();
         String cert = newFingerprint();
