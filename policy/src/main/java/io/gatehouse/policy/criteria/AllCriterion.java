@@ -17,6 +17,16 @@ public final class AllCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        for (Criterion part : parts) {
+            if (!part.test(request)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         if (parts.length == 1) {
             return parts[0].evaluate(request);

@@ -17,6 +17,16 @@ public final class AnyCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        for (Criterion part : parts) {
+            if (part.test(request)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         List<Reason> failed = new ArrayList<>(parts.length);
         for (Criterion part : parts) {

@@ -30,12 +30,12 @@ public final class AuthenticatedCriterion implements Criterion {
         Identity identity = request.identity();
         if (identity == null) {
             return wanted
-                    ? Match.fails("identity-missing", "no identity (anonymous request), rule %s needs an authenticated user", rule)
+                    ? Match.fails("identity-missing", "no identity (anonymous request), rule " + rule + " needs an authenticated user")
                     : Match.holds("anonymous", "request is anonymous");
         }
         String who = IdentityCriterion.who(identity);
         return wanted
-                ? Match.holds("authenticated", "user %s is authenticated", who)
-                : Match.fails("identity-present", "user %s is authenticated, rule %s needs an anonymous request", who, rule);
+                ? Match.holds("authenticated", "user " + who + " is authenticated")
+                : Match.fails("identity-present", "user " + who + " is authenticated, rule " + rule + " needs an anonymous request");
     }
 }

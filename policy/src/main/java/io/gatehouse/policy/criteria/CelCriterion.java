@@ -84,11 +84,10 @@ public final class CelCriterion implements Criterion {
         try {
             result = program.eval(CelInput.of(request));
         } catch (CelEvaluationException e) {
-            return Match.fails("cel-error", "cel expression %s failed (%s), rule %s needs true",
-                    expression, e.getMessage(), rule);
+            return Match.fails("cel-error", "cel expression " + expression + " failed (" + e.getMessage() + "), rule " + rule + " needs true");
         }
         return Boolean.TRUE.equals(result)
-                ? Match.holds("cel", "cel expression %s is true", expression)
-                : Match.fails("cel-false", "cel expression %s is false, rule %s needs true", expression, rule);
+                ? Match.holds("cel", "cel expression " + expression + " is true")
+                : Match.fails("cel-false", "cel expression " + expression + " is false, rule " + rule + " needs true");
     }
 }

@@ -23,11 +23,13 @@ public final class ClaimsCriterion extends IdentityCriterion {
     }
 
     private final List<Wanted> wanted;
+    private final Match holds;
     private final String rule;
 
     private ClaimsCriterion(List<Wanted> wanted, String rule) {
         super(rule, "claims " + describe(wanted));
         this.wanted = wanted;
+        this.holds = Match.holds("claims", "claims " + describe(wanted) + " hold");
         this.rule = rule;
     }
 
@@ -63,15 +65,25 @@ public final class ClaimsCriterion extends IdentityCriterion {
     }
 
     @Override
+    boolean holds(Identity identity, Request request) {
+        for (Wanted w : wanted) {
+            List<String> have = identity.claims().get(w.name());
+            if (have == null || have.stream().noneMatch(w.values()::contains)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     Match evaluate(Identity identity, Request request) {
         Map<String, List<String>> claims = identity.claims();
         for (Wanted w : wanted) {
             List<String> have = claims.get(w.name());
             if (have == null || have.stream().noneMatch(w.values()::contains)) {
-                return Match.fails("claim-mismatch", "claim %s is %s, rule %s needs one of %s",
-                        w.name(), have == null ? "absent" : have.toString(), rule, w.values());
+                return Match.fails("claim-mismatch", "claim " + w.name() + " is " + (have == null ? "absent" : have.toString()) + ", rule " + rule + " needs one of " + w.values());
             }
         }
-        return Match.holds("claims", "claims %s hold", describe(wanted));
+        return holds;
     }
 }

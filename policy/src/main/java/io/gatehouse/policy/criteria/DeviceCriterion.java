@@ -13,7 +13,7 @@ abstract class DeviceCriterion implements Criterion {
 
     /** {@code needs} completes "rule R needs ..." and is fixed at load time. */
     DeviceCriterion(String rule, String needs) {
-        this.absent = Match.fails("device-missing", "no device presented, rule %s needs %s", rule, needs);
+        this.absent = Match.fails("device-missing", "no device presented, rule " + rule + " needs " + needs);
     }
 
     @Override
@@ -25,6 +25,14 @@ abstract class DeviceCriterion implements Criterion {
         Match match = evaluate(device, request);
         return match.holds() || device.known() ? match : match.withNotes(request.deviceNotes());
     }
+
+    @Override
+    public final boolean test(Request request) {
+        DevicePosture device = request.device();
+        return device != null && holds(device, request);
+    }
+
+    abstract boolean holds(DevicePosture device, Request request);
 
     abstract Match evaluate(DevicePosture device, Request request);
 }

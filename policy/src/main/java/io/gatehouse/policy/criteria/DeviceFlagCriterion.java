@@ -45,13 +45,18 @@ public final class DeviceFlagCriterion extends DeviceCriterion {
         this.flag = flag;
         this.wanted = wanted;
         String code = "device-" + flag.key.replace('_', '-');
-        this.holds = Match.holds(code, "device %s is %s", flag.key, wanted);
-        this.fails = Match.fails(code + "-mismatch", "device %s is %s, rule %s needs %s", flag.key, !wanted, rule, wanted);
+        this.holds = Match.holds(code, "device " + flag.key + " is " + wanted);
+        this.fails = Match.fails(code + "-mismatch", "device " + flag.key + " is " + !wanted + ", rule " + rule + " needs " + wanted);
     }
 
     public static @Nullable Criterion parse(Flag flag, Node node, ParseContext c) {
         Boolean value = Nodes.bool(node, c);
         return value == null ? null : new DeviceFlagCriterion(flag, value, c.rule());
+    }
+
+    @Override
+    boolean holds(DevicePosture device, Request request) {
+        return flag.read.test(device) == wanted;
     }
 
     @Override

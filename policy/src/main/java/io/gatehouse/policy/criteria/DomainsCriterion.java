@@ -20,11 +20,13 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 public final class DomainsCriterion extends IdentityCriterion {
     private final Set<String> domains;
+    private final String listed;
     private final String rule;
 
     private DomainsCriterion(Set<String> domains, String rule) {
         super(rule, "an email domain one of " + domains);
         this.domains = domains;
+        this.listed = domains.toString();
         this.rule = rule;
     }
 
@@ -47,16 +49,20 @@ public final class DomainsCriterion extends IdentityCriterion {
     }
 
     @Override
+    boolean holds(Identity identity, Request request) {
+        String email = identity.email();
+        return email != null && domains.contains(email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
     Match evaluate(Identity identity, Request request) {
         String email = identity.email();
         if (email == null) {
-            return Match.fails("email-missing", "user %s has no email, rule %s needs an email domain one of %s",
-                    identity.sub(), rule, domains);
+            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule + " needs an email domain one of " + listed);
         }
         String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         return domains.contains(domain)
-                ? Match.holds("email-domain", "email domain %s is one of %s", domain, domains)
-                : Match.fails("email-domain-not-allowed", "email domain is %s, rule %s needs one of %s",
-                        domain, rule, domains);
+                ? Match.holds("email-domain", "email domain " + domain + " is one of " + listed)
+                : Match.fails("email-domain-not-allowed", "email domain is " + domain + ", rule " + rule + " needs one of " + listed);
     }
 }

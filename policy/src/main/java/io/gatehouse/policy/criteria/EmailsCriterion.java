@@ -50,13 +50,19 @@ public final class EmailsCriterion extends IdentityCriterion {
     }
 
     @Override
+    boolean holds(Identity identity, Request request) {
+        String email = identity.email();
+        return email != null && emails.contains(email.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
     Match evaluate(Identity identity, Request request) {
         String email = identity.email();
         if (email == null) {
-            return Match.fails("email-missing", "user %s has no email, rule %s needs one of %s", identity.sub(), rule, listed);
+            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule + " needs one of " + listed);
         }
         return emails.contains(email.toLowerCase(Locale.ROOT))
-                ? Match.holds("email", "email %s is one of %s", email, listed)
-                : Match.fails("email-not-allowed", "email is %s, rule %s needs one of %s", email, rule, listed);
+                ? Match.holds("email", "email " + email + " is one of " + listed)
+                : Match.fails("email-not-allowed", "email is " + email + ", rule " + rule + " needs one of " + listed);
     }
 }

@@ -15,11 +15,13 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 /** Key {@code groups: [..]}: the user is in at least one of these groups (exact, case-sensitive names from the IdP). */
 public final class GroupsCriterion extends IdentityCriterion {
     private final Set<String> groups;
+    private final String listed;
     private final String rule;
 
     private GroupsCriterion(Set<String> groups, String rule) {
         super(rule, "a group one of " + groups);
         this.groups = groups;
+        this.listed = groups.toString();
         this.rule = rule;
     }
 
@@ -30,14 +32,24 @@ public final class GroupsCriterion extends IdentityCriterion {
     }
 
     @Override
+    boolean holds(Identity identity, Request request) {
+        List<String> mine = identity.groups();
+        for (int i = 0; i < mine.size(); i++) {
+            if (groups.contains(mine.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     Match evaluate(Identity identity, Request request) {
         List<String> mine = identity.groups();
         for (int i = 0; i < mine.size(); i++) {
             if (groups.contains(mine.get(i))) {
-                return Match.holds("group", "group %s is one of %s", mine.get(i), groups);
+                return Match.holds("group", "group " + mine.get(i) + " is one of " + listed);
             }
         }
-        return Match.fails("group-missing", "user %s is in groups %s, rule %s needs one of %s",
-                who(identity), mine, rule, groups);
+        return Match.fails("group-missing", "user " + who(identity) + " is in groups " + mine + ", rule " + rule + " needs one of " + listed);
     }
 }

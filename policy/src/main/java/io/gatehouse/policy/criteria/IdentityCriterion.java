@@ -12,8 +12,7 @@ abstract class IdentityCriterion implements Criterion {
 
     /** {@code needs} completes "rule R needs ..." and is fixed at load time. */
     IdentityCriterion(String rule, String needs) {
-        this.anonymous = Match.fails("identity-missing",
-                "no identity (anonymous request), rule %s needs %s", rule, needs);
+        this.anonymous = Match.fails("identity-missing", "no identity (anonymous request), rule " + rule + " needs " + needs);
     }
 
     @Override
@@ -21,6 +20,14 @@ abstract class IdentityCriterion implements Criterion {
         Identity identity = request.identity();
         return identity == null ? anonymous : evaluate(identity, request);
     }
+
+    @Override
+    public final boolean test(Request request) {
+        Identity identity = request.identity();
+        return identity != null && holds(identity, request);
+    }
+
+    abstract boolean holds(Identity identity, Request request);
 
     abstract Match evaluate(Identity identity, Request request);
 

@@ -23,6 +23,15 @@ public record Match(boolean holds, List<Reason> reasons) {
         return new Match(false, List.of(reason));
     }
 
+    /** A holding match with a reason built by the caller (string concatenation is cheaper than formatting on the hot path). */
+    public static Match holds(String code, String text) {
+        return holds(new Reason(code, text));
+    }
+
+    public static Match fails(String code, String text) {
+        return fails(new Reason(code, text));
+    }
+
     public static Match holds(String code, String format, Object... args) {
         return holds(new Reason(code, String.format(Locale.ROOT, format, args)));
     }

@@ -41,15 +41,21 @@ public final class MaxAuthAgeCriterion extends IdentityCriterion {
     }
 
     @Override
+    boolean holds(Identity identity, Request request) {
+        Instant at = identity.authTime();
+        return at != null && Duration.between(at, request.time()).compareTo(max) <= 0;
+    }
+
+    @Override
     Match evaluate(Identity identity, Request request) {
         Instant at = identity.authTime();
         if (at == null) {
-            return Match.fails(TOO_OLD, "login time is unknown, rule %s needs a login at most %s old", rule, maxText);
+            return Match.fails(TOO_OLD, "login time is unknown, rule " + rule + " needs a login at most " + maxText + " old");
         }
         Duration age = Duration.between(at, request.time());
         String ageText = Durations.human(age);
         return age.compareTo(max) <= 0
-                ? Match.holds("auth-age", "login is %s old, at most %s", ageText, maxText)
-                : Match.fails(TOO_OLD, "login is %s old, rule %s needs at most %s", ageText, rule, maxText);
+                ? Match.holds("auth-age", "login is " + ageText + " old, at most " + maxText)
+                : Match.fails(TOO_OLD, "login is " + ageText + " old, rule " + rule + " needs at most " + maxText);
     }
 }

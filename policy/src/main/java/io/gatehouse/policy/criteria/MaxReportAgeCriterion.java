@@ -32,16 +32,20 @@ public final class MaxReportAgeCriterion extends DeviceCriterion {
     }
 
     @Override
+    boolean holds(DevicePosture device, Request request) {
+        Instant at = device.reportedAt();
+        return at != null && Duration.between(at, request.time()).compareTo(max) <= 0;
+    }
+
+    @Override
     Match evaluate(DevicePosture device, Request request) {
         Instant at = device.reportedAt();
         if (at == null) {
-            return Match.fails("device-report-too-old", "device %s never reported, rule %s needs a report at most %s old",
-                    device.id(), rule, maxText);
+            return Match.fails("device-report-too-old", "device " + device.id() + " never reported, rule " + rule + " needs a report at most " + maxText + " old");
         }
         Duration age = Duration.between(at, request.time());
         return age.compareTo(max) <= 0
-                ? Match.holds("device-report-age", "device report is %s old, at most %s", Durations.human(age), maxText)
-                : Match.fails("device-report-too-old", "device report is %s old, rule %s needs at most %s",
-                        Durations.human(age), rule, maxText);
+                ? Match.holds("device-report-age", "device report is " + Durations.human(age) + " old, at most " + maxText)
+                : Match.fails("device-report-too-old", "device report is " + Durations.human(age) + " old, rule " + rule + " needs at most " + maxText);
     }
 }

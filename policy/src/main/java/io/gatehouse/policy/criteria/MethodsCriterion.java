@@ -41,13 +41,24 @@ public final class MethodsCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        String method = request.method();
+        for (String m : methods) {
+            if (m.equalsIgnoreCase(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         String method = request.method();
         for (String m : methods) {
             if (m.equalsIgnoreCase(method)) {
-                return Match.holds("method", "method %s is one of %s", m, listed);
+                return Match.holds("method", "method " + m + " is one of " + listed);
             }
         }
-        return Match.fails("method-not-allowed", "method is %s, rule %s needs one of %s", method, rule, listed);
+        return Match.fails("method-not-allowed", "method is " + method + ", rule " + rule + " needs one of " + listed);
     }
 }

@@ -20,12 +20,14 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 public final class MinOsVersionCriterion extends DeviceCriterion {
     private final Map<String, int[]> minimums;
     private final Map<String, String> written;
+    private final String listed;
     private final String rule;
 
     private MinOsVersionCriterion(Map<String, int[]> minimums, Map<String, String> written, String rule) {
         super(rule, "os version at least " + written.values());
         this.minimums = minimums;
         this.written = written;
+        this.listed = written.values().toString();
         this.rule = rule;
     }
 
@@ -82,23 +84,28 @@ public final class MinOsVersionCriterion extends DeviceCriterion {
     }
 
     @Override
+    boolean holds(DevicePosture device, Request request) {
+        String os = device.os();
+        int[] min = os == null ? null : minimums.get(os.toLowerCase(Locale.ROOT));
+        int[] have = min == null || device.osVersion() == null ? null : parseVersion(device.osVersion());
+        return have != null && compare(have, min) >= 0;
+    }
+
+    @Override
     Match evaluate(DevicePosture device, Request request) {
         String os = device.os();
         int[] min = os == null ? null : minimums.get(os.toLowerCase(Locale.ROOT));
         if (min == null) {
-            return Match.fails("device-os-not-allowed", "device os is %s, rule %s needs one of %s",
-                    os == null ? "unknown" : os, rule, written.values());
+            return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule " + rule + " needs one of " + listed);
         }
         String need = written.get(os.toLowerCase(Locale.ROOT));
         String version = device.osVersion();
         int[] have = version == null ? null : parseVersion(version);
         if (have == null) {
-            return Match.fails("device-os-version-unknown", "device %s version is %s, rule %s needs at least %s",
-                    os, version == null ? "unknown" : "\"" + version + "\"", rule, need);
+            return Match.fails("device-os-version-unknown", "device " + os + " version is " + (version == null ? "unknown" : "\"" + version + "\"") + ", rule " + rule + " needs at least " + need);
         }
         return compare(have, min) >= 0
-                ? Match.holds("device-os-version", "device %s version %s is at least %s", os, version, need)
-                : Match.fails("device-os-too-old", "device %s version is %s, rule %s needs at least %s",
-                        os, version, rule, need);
+                ? Match.holds("device-os-version", "device " + os + " version " + version + " is at least " + need)
+                : Match.fails("device-os-too-old", "device " + os + " version is " + version + ", rule " + rule + " needs at least " + need);
     }
 }

@@ -14,6 +14,11 @@ public final class NotCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        return !inner.test(request);
+    }
+
+    @Override
     public Match evaluate(Request request) {
         return inner.evaluate(request).negate();
     }

@@ -14,11 +14,13 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class OsCriterion extends DeviceCriterion {
     private final List<String> names;
     private final List<String> lower;
+    private final String listed;
     private final String rule;
 
     private OsCriterion(List<String> names, String rule) {
         super(rule, "device os one of " + names);
         this.names = names;
+        this.listed = names.toString();
         this.lower = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         this.rule = rule;
     }
@@ -29,12 +31,17 @@ public final class OsCriterion extends DeviceCriterion {
     }
 
     @Override
+    boolean holds(DevicePosture device, Request request) {
+        String os = device.os();
+        return os != null && lower.contains(os.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
     Match evaluate(DevicePosture device, Request request) {
         String os = device.os();
         if (os != null && lower.contains(os.toLowerCase(Locale.ROOT))) {
-            return Match.holds("device-os", "device os %s is one of %s", os, names);
+            return Match.holds("device-os", "device os " + os + " is one of " + listed);
         }
-        return Match.fails("device-os-not-allowed", "device os is %s, rule %s needs one of %s",
-                os == null ? "unknown" : os, rule, names);
+        return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule " + rule + " needs one of " + listed);
     }
 }

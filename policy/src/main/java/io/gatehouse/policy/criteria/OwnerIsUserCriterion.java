@@ -29,6 +29,14 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
     }
 
     @Override
+    boolean holds(DevicePosture device, Request request) {
+        Identity identity = request.identity();
+        String user = identity == null ? null : identity.email();
+        boolean same = user != null && device.owner() != null && device.owner().equalsIgnoreCase(user);
+        return same == wanted;
+    }
+
+    @Override
     Match evaluate(DevicePosture device, Request request) {
         Identity identity = request.identity();
         String user = identity == null ? null : identity.email();
@@ -37,9 +45,8 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
         String ownerText = owner == null ? "unknown" : owner;
         String userText = user == null ? (identity == null ? "anonymous" : identity.sub()) : user;
         if (same == wanted) {
-            return Match.holds("device-owner", "device owner %s %s the user %s", ownerText, same ? "is" : "is not", userText);
+            return Match.holds("device-owner", "device owner " + ownerText + " " + (same ? "is" : "is not") + " the user " + userText);
         }
-        return Match.fails("device-owner-mismatch", "device owner is %s, user is %s, rule %s needs %s",
-                ownerText, userText, rule, wanted ? "the same" : "a different one");
+        return Match.fails("device-owner-mismatch", "device owner is " + ownerText + ", user is " + userText + ", rule " + rule + " needs " + (wanted ? "the same" : "a different one"));
     }
 }

@@ -48,13 +48,24 @@ public final class PathsCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        String path = pathOf(request);
+        for (Glob g : globs) {
+            if (g.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         String path = pathOf(request);
         for (Glob g : globs) {
             if (g.matches(path)) {
-                return Match.holds("path", "path %s matches %s", path, g);
+                return Match.holds("path", "path " + path + " matches " + g);
             }
         }
-        return Match.fails("path-not-matched", "path is %s, rule %s needs one of %s", path, rule, listed);
+        return Match.fails("path-not-matched", "path is " + path + ", rule " + rule + " needs one of " + listed);
     }
 }

@@ -26,6 +26,11 @@ public final class PublicCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        return true;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         return HOLDS;
     }

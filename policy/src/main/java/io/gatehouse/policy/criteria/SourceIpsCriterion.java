@@ -41,16 +41,29 @@ public final class SourceIpsCriterion implements Criterion {
     }
 
     @Override
+    public boolean test(Request request) {
+        byte[] address = IpAddress.parse(request.sourceIp());
+        if (address != null) {
+            for (Cidr range : ranges) {
+                if (range.contains(address)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public Match evaluate(Request request) {
         String ip = request.sourceIp();
         byte[] address = IpAddress.parse(ip);
         if (address != null) {
             for (Cidr range : ranges) {
                 if (range.contains(address)) {
-                    return Match.holds("source-ip", "source ip %s is in %s", ip, range);
+                    return Match.holds("source-ip", "source ip " + ip + " is in " + range);
                 }
             }
         }
-        return Match.fails("source-ip-not-allowed", "source ip is %s, rule %s needs one of %s", ip, rule, listed);
+        return Match.fails("source-ip-not-allowed", "source ip is " + ip + ", rule " + rule + " needs one of " + listed);
     }
 }

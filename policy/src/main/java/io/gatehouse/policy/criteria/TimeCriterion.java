@@ -115,6 +115,10 @@ public final class TimeCriterion implements Criterion {
         return h > 24 || m > 59 || (h == 24 && m != 0) ? -1 : h * 60 + m;
     }
 
+    private static String two(int n) {
+        return n < 10 ? "0" + n : Integer.toString(n);
+    }
+
     @Override
     public Match evaluate(Request request) {
         Instant t = request.time();
@@ -124,9 +128,9 @@ public final class TimeCriterion implements Criterion {
         boolean inHours = startMinute < endMinute
                 ? minute >= startMinute && minute < endMinute
                 : minute >= startMinute || minute < endMinute;
-        String now = String.format(java.util.Locale.ROOT, "%s %02d:%02d %s", DAYS.get(day), minute / 60, minute % 60, zone.getId());
+        String now = DAYS.get(day) + " " + two(minute / 60) + ":" + two(minute % 60) + " " + zone.getId();
         return days[day] && inHours
-                ? Match.holds("time", "time %s is within %s", now, window)
-                : Match.fails("time-outside-window", "time is %s, rule %s needs %s", now, rule, window);
+                ? Match.holds("time", "time " + now + " is within " + window)
+                : Match.fails("time-outside-window", "time is " + now + ", rule " + rule + " needs " + window);
     }
 }

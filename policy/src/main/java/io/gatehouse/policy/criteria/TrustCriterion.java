@@ -38,11 +38,15 @@ public final class TrustCriterion extends DeviceCriterion {
     }
 
     @Override
+    boolean holds(DevicePosture device, Request request) {
+        return device.trust().atLeast(min);
+    }
+
+    @Override
     Match evaluate(DevicePosture device, Request request) {
         TrustLevel have = device.trust();
         return have.atLeast(min)
-                ? Match.holds("device-trust", "device trust is %s, at least %s", have.wireName(), min.wireName())
-                : Match.fails("device-trust-too-low", "device trust is %s, rule %s needs %s",
-                        have.wireName(), rule, min.wireName());
+                ? Match.holds("device-trust", "device trust is " + have.wireName() + ", at least " + min.wireName())
+                : Match.fails("device-trust-too-low", "device trust is " + have.wireName() + ", rule " + rule + " needs " + min.wireName());
     }
 }

@@ -5,7 +5,6 @@ import io.gatehouse.policy.Mode;
 import io.gatehouse.policy.Outcome;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.criteria.Match;
 import io.gatehouse.policy.model.Policy;
 import io.gatehouse.policy.model.Route;
 import io.gatehouse.policy.model.Rule;
@@ -31,25 +30,24 @@ public final class PolicyEvaluator {
             return deny(route, null, List.of(new Reason("no-policy",
                     "route " + route.id() + " has no policy, so it denies everything")));
         }
+        // Find the deciding rule with the allocation-free test(); build reasons only for the rules that decide.
         for (Rule rule : policy.deny()) {
-            Match m = rule.evaluate(request);
-            if (m.holds()) {
-                return deny(route, rule.name(), m.reasons());
+            if (rule.test(request)) {
+                return deny(route, rule.name(), rule.evaluate(request).reasons());
             }
         }
-        List<Reason> failed = null;
         for (Rule rule : policy.allow()) {
-            Match m = rule.evaluate(request);
-            if (m.holds()) {
-                return new Decision(Outcome.ALLOW, route.id(), rule.name(), route.mode(), true, m.reasons());
+            if (rule.test(request)) {
+                return new Decision(Outcome.ALLOW, route.id(), rule.name(), route.mode(), true,
+                        rule.evaluate(request).reasons());
             }
-            if (failed == null) {
-                failed = new ArrayList<>();
-                failed.add(NO_ALLOW);
-            }
-            failed.addAll(m.reasons());
         }
-        return deny(route, null, failed == null ? List.of(NO_ALLOW) : failed);
+        List<Reason> failed = new ArrayList<>();
+        failed.add(NO_ALLOW);
+        for (Rule rule : policy.allow()) {
+            failed.addAll(rule.evaluate(request).reasons());
+        }
+        return deny(route, null, failed);
     }
 
     /** The decision for a URL that no route serves. */

@@ -16,6 +16,12 @@ public record Rule(String name, Criterion body) {
         Objects.requireNonNull(body, "body");
     }
 
+    /** Whether the rule holds, without building reasons (the evaluator's fast path). */
+    public boolean test(Request request) {
+        return body.test(request);
+    }
+
+    /** Whether the rule holds, with the reasons that say why or why not. */
     public Match evaluate(Request request) {
         return body.evaluate(request);
     }

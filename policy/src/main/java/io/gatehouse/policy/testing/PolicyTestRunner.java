@@ -3,6 +3,8 @@ package io.gatehouse.policy.testing;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.model.Rule;
 import io.gatehouse.policy.load.Errors;
 import io.gatehouse.policy.load.LoadResult;
 import io.gatehouse.policy.load.ParseContext;
@@ -118,11 +120,22 @@ public final class PolicyTestRunner {
             }
         }
         Decision d;
+        Request request;
         try {
-            d = config.decide(RequestReader.read(c.get("request"), Instant.now()));
+            request = RequestReader.read(c.get("request"), Instant.now());
+            d = config.decide(request);
         } catch (IllegalArgumentException e) {
             return new CaseResult(name, List.of("bad request: " + e.getMessage()));
         }
+        // The evaluator finds the deciding rule with test() and explains it with evaluate(); they must agree.
+        config.selectRoute(request.url()).ifPresent(route -> {
+            for (Rule rule : route.policy().allow()) {
+                agree(problems, rule, request);
+            }
+            for (Rule rule : route.policy().deny()) {
+                agree(problems, rule, request);
+            }
+        });
         compare(problems, "decision", expect.get("decision"), d.outcome().wireName());
         if (expect.containsKey("rule")) {
             compare(problems, "rule", expect.get("rule"), d.rule());
@@ -140,6 +153,12 @@ public final class PolicyTestRunner {
             compare(problems, "codes", expect.get("codes"), d.reasons().stream().map(Reason::code).toList());
         }
         return new CaseResult(name, problems);
+    }
+
+    private static void agree(List<String> problems, Rule rule, Request request) {
+        if (rule.test(request) != rule.evaluate(request).holds()) {
+            problems.add("engine bug: rule " + rule.name() + " test() and evaluate() disagree");
+        }
     }
 
     private static void compare(List<String> problems, String what, @Nullable Object expected, @Nullable Object actual) {
