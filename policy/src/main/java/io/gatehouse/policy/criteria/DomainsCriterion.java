@@ -51,7 +51,17 @@ public final class DomainsCriterion extends IdentityCriterion {
     @Override
     boolean holds(Identity identity, Request request) {
         String email = identity.email();
-        return email != null && domains.contains(email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
+        if (email == null) {
+            return false;
+        }
+        int start = email.lastIndexOf('@') + 1;
+        for (String d : domains) {
+            // whole domain part, case-insensitive, without allocating a substring
+            if (email.length() - start == d.length() && email.regionMatches(true, start, d, 0, d.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

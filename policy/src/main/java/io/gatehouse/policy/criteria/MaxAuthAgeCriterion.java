@@ -43,7 +43,7 @@ public final class MaxAuthAgeCriterion extends IdentityCriterion {
     @Override
     boolean holds(Identity identity, Request request) {
         Instant at = identity.authTime();
-        return at != null && Duration.between(at, request.time()).compareTo(max) <= 0;
+        return at != null && Durations.within(at, request.time(), max);
     }
 
     @Override

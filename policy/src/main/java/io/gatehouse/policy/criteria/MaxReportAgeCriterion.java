@@ -34,7 +34,7 @@ public final class MaxReportAgeCriterion extends DeviceCriterion {
     @Override
     boolean holds(DevicePosture device, Request request) {
         Instant at = device.reportedAt();
-        return at != null && Duration.between(at, request.time()).compareTo(max) <= 0;
+        return at != null && Durations.within(at, request.time(), max);
     }
 
     @Override

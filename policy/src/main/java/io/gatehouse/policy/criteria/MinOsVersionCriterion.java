@@ -59,14 +59,27 @@ public final class MinOsVersionCriterion extends DeviceCriterion {
 
     /** Parses {@code 15.2.1} into its numbers; null when it is not digits separated by single dots. */
     public static int @Nullable [] parseVersion(String text) {
-        String[] parts = text.split("\\.", -1);
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 9 || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        int segments = 1;
+        for (int i = 0; i < text.length(); i++) {
+            segments += text.charAt(i) == '.' ? 1 : 0;
+        }
+        int[] out = new int[segments];
+        int segment = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char ch = i == text.length() ? '.' : text.charAt(i);
+            if (ch == '.') {
+                if (digits == 0) {
+                    return null;
+                }
+                segment++;
+                digits = 0;
+            } else if (ch >= '0' && ch <= '9' && digits < 9) {
+                out[segment] = out[segment] * 10 + (ch - '0');
+                digits++;
+            } else {
                 return null;
             }
-            out[i] = Integer.parseInt(p);
         }
         return out;
     }

@@ -44,6 +44,12 @@ public final class Durations {
         };
     }
 
+    /** Whether {@code now} is at most {@code max} after {@code at}, without allocating. */
+    public static boolean within(java.time.Instant at, java.time.Instant now, Duration max) {
+        long limit = at.getEpochSecond() + max.getSeconds();
+        return now.getEpochSecond() < limit || (now.getEpochSecond() == limit && now.getNano() <= at.getNano());
+    }
+
     /** Renders a duration in the largest unit that divides it exactly, as the config would write it. */
     public static String format(Duration d) {
         long s = d.getSeconds();
