@@ -79,6 +79,14 @@ class PostureIT extends InventoryIT {
     }
 
     @Test
+    void postureWhenUnknownAndClientAcceptsOnlyJsonThenStill404() {
+        Api.Response r = api.send("GET", "/v1/posture?cert_sha256=" + newFingerprint(), token("posture:read"), null,
+                "Accept", "application/json");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("code").asText()).isEqualTo("unknown-certificate");
+    }
+
+    @Test
     void postureWhenFingerprintMalformedThen400NamingTheParameter() {
         Api.Response r = api.get("/v1/posture?cert_sha256=abc", token("posture:read"));
         assertThat(r.status()).isEqualTo(400);
