@@ -9,7 +9,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code check FILE}: prints every error as {@code FILE:LINE:COL: message} with the line and a caret; exit 0 valid, 1 invalid. */
+/**
+ * {@code check FILE}: prints every error as {@code FILE:LINE:COL: message} with the line and a caret; exit 0 valid, 1
+ * invalid.
+ */
 @Command(name = "check", description = "Validate a gatehouse.yaml; print every error as FILE:LINE:COL: message.")
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the config file")

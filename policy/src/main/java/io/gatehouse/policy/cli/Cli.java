@@ -11,7 +11,8 @@ final class Cli {
     }
 
     static int unreadable(CommandLine.Model.CommandSpec spec, Path file, IOException e) {
-        String why = e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String why = e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": "
+                + e.getMessage();
         return fail(spec, file + ": cannot read: " + why);
     }
 

@@ -30,12 +30,14 @@ public final class AuthenticatedCriterion implements Criterion {
         Identity identity = request.identity();
         if (identity == null) {
             return wanted
-                    ? Match.fails("identity-missing", "no identity (anonymous request), rule " + rule + " needs an authenticated user")
+                    ? Match.fails("identity-missing", "no identity (anonymous request), rule " + rule
+                    + " needs an authenticated user")
                     : Match.holds("anonymous", "request is anonymous");
         }
         String who = IdentityCriterion.who(identity);
         return wanted
                 ? Match.holds("authenticated", "user " + who + " is authenticated")
-                : Match.fails("identity-present", "user " + who + " is authenticated, rule " + rule + " needs an anonymous request");
+                : Match.fails("identity-present", "user " + who + " is authenticated, rule " + rule
+                + " needs an anonymous request");
     }
 }

@@ -68,7 +68,8 @@ public final class CelCriterion implements Criterion {
         var mark = s.getStartMark().orElse(null);
         int line = mark == null ? 1 : mark.getLine() + 1;
         int column = mark == null ? 1 : mark.getColumn() + 1;
-        boolean quoted = s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED || s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED;
+        boolean quoted = s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED
+                || s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED;
         boolean inline = quoted || s.getScalarStyle() == ScalarStyle.PLAIN;
         int celLine = issue.getSourceLocation().getLine();
         int celColumn = issue.getSourceLocation().getColumn();
@@ -84,7 +85,8 @@ public final class CelCriterion implements Criterion {
         try {
             result = program.eval(CelInput.of(request));
         } catch (CelEvaluationException e) {
-            return Match.fails("cel-error", "cel expression " + expression + " failed (" + e.getMessage() + "), rule " + rule + " needs true");
+            return Match.fails("cel-error", "cel expression " + expression + " failed (" + e.getMessage()
+                    + "), rule " + rule + " needs true");
         }
         return Boolean.TRUE.equals(result)
                 ? Match.holds("cel", "cel expression " + expression + " is true")

@@ -22,7 +22,8 @@ public final class Cidr {
         String addressText = slash < 0 ? text : text.substring(0, slash);
         byte[] address = IpAddress.parse(addressText);
         if (address == null) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a CIDR range like 10.20.0.0/16 or 2001:db8::/32");
+            throw new IllegalArgumentException("\"" + text
+                    + "\" is not a CIDR range like 10.20.0.0/16 or 2001:db8::/32");
         }
         int bits = address.length * 8;
         int prefix = bits;

@@ -81,7 +81,9 @@ public final class ClaimsCriterion extends IdentityCriterion {
         for (Wanted w : wanted) {
             List<String> have = claims.get(w.name());
             if (have == null || have.stream().noneMatch(w.values()::contains)) {
-                return Match.fails("claim-mismatch", "claim " + w.name() + " is " + (have == null ? "absent" : have.toString()) + ", rule " + rule + " needs one of " + w.values());
+                return Match.fails("claim-mismatch", "claim " + w.name() + " is "
+                        + (have == null ? "absent" : have.toString()) + ", rule " + rule + " needs one of "
+                        + w.values());
             }
         }
         return holds;

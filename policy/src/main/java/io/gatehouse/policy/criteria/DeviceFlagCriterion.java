@@ -46,7 +46,8 @@ public final class DeviceFlagCriterion extends DeviceCriterion {
         this.wanted = wanted;
         String code = "device-" + flag.key.replace('_', '-');
         this.holds = Match.holds(code, "device " + flag.key + " is " + wanted);
-        this.fails = Match.fails(code + "-mismatch", "device " + flag.key + " is " + !wanted + ", rule " + rule + " needs " + wanted);
+        this.fails = Match.fails(code + "-mismatch", "device " + flag.key + " is " + !wanted + ", rule " + rule
+                + " needs " + wanted);
     }
 
     public static @Nullable Criterion parse(Flag flag, Node node, ParseContext c) {

@@ -68,11 +68,13 @@ public final class DomainsCriterion extends IdentityCriterion {
     Match evaluate(Identity identity, Request request) {
         String email = identity.email();
         if (email == null) {
-            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule + " needs an email domain one of " + listed);
+            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule
+                    + " needs an email domain one of " + listed);
         }
         String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         return domains.contains(domain)
                 ? Match.holds("email-domain", "email domain " + domain + " is one of " + listed)
-                : Match.fails("email-domain-not-allowed", "email domain is " + domain + ", rule " + rule + " needs one of " + listed);
+                : Match.fails("email-domain-not-allowed", "email domain is " + domain + ", rule " + rule
+                + " needs one of " + listed);
     }
 }

@@ -59,7 +59,8 @@ public final class EmailsCriterion extends IdentityCriterion {
     Match evaluate(Identity identity, Request request) {
         String email = identity.email();
         if (email == null) {
-            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule + " needs one of " + listed);
+            return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule
+                    + " needs one of " + listed);
         }
         return emails.contains(email.toLowerCase(Locale.ROOT))
                 ? Match.holds("email", "email " + email + " is one of " + listed)

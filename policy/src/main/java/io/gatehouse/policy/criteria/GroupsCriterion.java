@@ -50,6 +50,7 @@ public final class GroupsCriterion extends IdentityCriterion {
                 return Match.holds("group", "group " + mine.get(i) + " is one of " + listed);
             }
         }
-        return Match.fails("group-missing", "user " + who(identity) + " is in groups " + mine + ", rule " + rule + " needs one of " + listed);
+        return Match.fails("group-missing", "user " + who(identity) + " is in groups " + mine + ", rule " + rule
+                + " needs one of " + listed);
     }
 }

@@ -12,7 +12,8 @@ abstract class IdentityCriterion implements Criterion {
 
     /** {@code needs} completes "rule R needs ..." and is fixed at load time. */
     IdentityCriterion(String rule, String needs) {
-        this.anonymous = Match.fails("identity-missing", "no identity (anonymous request), rule " + rule + " needs " + needs);
+        this.anonymous = Match.fails("identity-missing", "no identity (anonymous request), rule " + rule + " needs "
+                + needs);
     }
 
     @Override

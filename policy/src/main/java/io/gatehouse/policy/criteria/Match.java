@@ -23,7 +23,10 @@ public record Match(boolean holds, List<Reason> reasons) {
         return new Match(false, List.of(reason));
     }
 
-    /** A holding match with a reason built by the caller (string concatenation is cheaper than formatting on the hot path). */
+    /**
+     * A holding match with a reason built by the caller (string concatenation is cheaper than formatting on the hot
+     * path).
+     */
     public static Match holds(String code, String text) {
         return holds(new Reason(code, text));
     }

@@ -50,7 +50,8 @@ public final class MaxAuthAgeCriterion extends IdentityCriterion {
     Match evaluate(Identity identity, Request request) {
         Instant at = identity.authTime();
         if (at == null) {
-            return Match.fails(TOO_OLD, "login time is unknown, rule " + rule + " needs a login at most " + maxText + " old");
+            return Match.fails(TOO_OLD, "login time is unknown, rule " + rule + " needs a login at most " + maxText
+                    + " old");
         }
         Duration age = Duration.between(at, request.time());
         String ageText = Durations.human(age);

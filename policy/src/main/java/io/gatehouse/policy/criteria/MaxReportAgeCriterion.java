@@ -41,11 +41,14 @@ public final class MaxReportAgeCriterion extends DeviceCriterion {
     Match evaluate(DevicePosture device, Request request) {
         Instant at = device.reportedAt();
         if (at == null) {
-            return Match.fails("device-report-too-old", "device " + device.id() + " never reported, rule " + rule + " needs a report at most " + maxText + " old");
+            return Match.fails("device-report-too-old", "device " + device.id() + " never reported, rule " + rule
+                    + " needs a report at most " + maxText + " old");
         }
         Duration age = Duration.between(at, request.time());
         return age.compareTo(max) <= 0
-                ? Match.holds("device-report-age", "device report is " + Durations.human(age) + " old, at most " + maxText)
-                : Match.fails("device-report-too-old", "device report is " + Durations.human(age) + " old, rule " + rule + " needs at most " + maxText);
+                ? Match.holds("device-report-age", "device report is " + Durations.human(age) + " old, at most "
+                + maxText)
+                : Match.fails("device-report-too-old", "device report is " + Durations.human(age) + " old, rule "
+                + rule + " needs at most " + maxText);
     }
 }

@@ -45,7 +45,8 @@ public final class MinOsVersionCriterion extends DeviceCriterion {
             String version = os == null ? null : Nodes.string(t.getValueNode(), c.key(os));
             int[] parsed = version == null ? null : parseVersion(version);
             if (version != null && parsed == null) {
-                c.key(os).error(t.getValueNode(), "\"%s\" is not a version like 15.2 (numbers separated by dots)", version);
+                c.key(os).error(t.getValueNode(), "\"%s\" is not a version like 15.2 (numbers separated by dots)",
+                        version);
             }
             if (parsed == null) {
                 ok = false;
@@ -109,16 +110,20 @@ public final class MinOsVersionCriterion extends DeviceCriterion {
         String os = device.os();
         int[] min = os == null ? null : minimums.get(os.toLowerCase(Locale.ROOT));
         if (min == null) {
-            return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule " + rule + " needs one of " + listed);
+            return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule "
+                    + rule + " needs one of " + listed);
         }
         String need = written.get(os.toLowerCase(Locale.ROOT));
         String version = device.osVersion();
         int[] have = version == null ? null : parseVersion(version);
         if (have == null) {
-            return Match.fails("device-os-version-unknown", "device " + os + " version is " + (version == null ? "unknown" : "\"" + version + "\"") + ", rule " + rule + " needs at least " + need);
+            return Match.fails("device-os-version-unknown", "device " + os + " version is "
+                    + (version == null ? "unknown" : "\"" + version + "\"") + ", rule " + rule + " needs at least "
+                    + need);
         }
         return compare(have, min) >= 0
                 ? Match.holds("device-os-version", "device " + os + " version " + version + " is at least " + need)
-                : Match.fails("device-os-too-old", "device " + os + " version is " + version + ", rule " + rule + " needs at least " + need);
+                : Match.fails("device-os-too-old", "device " + os + " version is " + version + ", rule " + rule
+                + " needs at least " + need);
     }
 }

@@ -42,6 +42,7 @@ public final class OsCriterion extends DeviceCriterion {
         if (os != null && lower.contains(os.toLowerCase(Locale.ROOT))) {
             return Match.holds("device-os", "device os " + os + " is one of " + listed);
         }
-        return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule " + rule + " needs one of " + listed);
+        return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule "
+                + rule + " needs one of " + listed);
     }
 }

@@ -45,8 +45,10 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
         String ownerText = owner == null ? "unknown" : owner;
         String userText = user == null ? (identity == null ? "anonymous" : identity.sub()) : user;
         if (same == wanted) {
-            return Match.holds("device-owner", "device owner " + ownerText + " " + (same ? "is" : "is not") + " the user " + userText);
+            return Match.holds("device-owner", "device owner " + ownerText + " " + (same ? "is" : "is not")
+                    + " the user " + userText);
         }
-        return Match.fails("device-owner-mismatch", "device owner is " + ownerText + ", user is " + userText + ", rule " + rule + " needs " + (wanted ? "the same" : "a different one"));
+        return Match.fails("device-owner-mismatch", "device owner is " + ownerText + ", user is " + userText
+                + ", rule " + rule + " needs " + (wanted ? "the same" : "a different one"));
     }
 }

@@ -64,6 +64,7 @@ public final class SourceIpsCriterion implements Criterion {
                 }
             }
         }
-        return Match.fails("source-ip-not-allowed", "source ip is " + ip + ", rule " + rule + " needs one of " + listed);
+        return Match.fails("source-ip-not-allowed", "source ip is " + ip + ", rule " + rule + " needs one of "
+                + listed);
     }
 }

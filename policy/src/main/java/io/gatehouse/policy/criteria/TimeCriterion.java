@@ -72,7 +72,8 @@ public final class TimeCriterion implements Criterion {
             String text = Nodes.string(h.value(), c.key("hours"));
             int[] range = text == null ? null : hours(text);
             if (text != null && range == null) {
-                c.key("hours").error(h.value(), "\"%s\" is not a time range like 08:00-18:00 (00:00 to 24:00, start != end)", text);
+                c.key("hours").error(h.value(),
+                        "\"%s\" is not a time range like 08:00-18:00 (00:00 to 24:00, start != end)", text);
             }
             if (range == null) {
                 ok = false;

@@ -10,7 +10,10 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
 
-/** Key {@code device: {trust: basic}}: the device's trust level is at least this one ({@code untrusted < basic < high}). */
+/**
+ * Key {@code device: {trust: basic}}: the device's trust level is at least this one ({@code untrusted < basic <
+ * high}).
+ */
 public final class TrustCriterion extends DeviceCriterion {
     private static final String LEVELS = Arrays.stream(TrustLevel.values()).map(TrustLevel::wireName)
             .collect(Collectors.joining(", "));
@@ -47,6 +50,7 @@ public final class TrustCriterion extends DeviceCriterion {
         TrustLevel have = device.trust();
         return have.atLeast(min)
                 ? Match.holds("device-trust", "device trust is " + have.wireName() + ", at least " + min.wireName())
-                : Match.fails("device-trust-too-low", "device trust is " + have.wireName() + ", rule " + rule + " needs " + min.wireName());
+                : Match.fails("device-trust-too-low", "device trust is " + have.wireName() + ", rule " + rule
+                + " needs " + min.wireName());
     }
 }

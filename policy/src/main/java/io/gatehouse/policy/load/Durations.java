@@ -16,7 +16,8 @@ public final class Durations {
         }
         Duration d = parse(text);
         if (d == null) {
-            c.error(node, "\"%s\" is not a duration; use a whole number and s, m, h or d, e.g. 90s, 15m, 24h, 7d", text);
+            c.error(node, "\"%s\" is not a duration; use a whole number and s, m, h or d, e.g. 90s, 15m, 24h, 7d",
+                    text);
         }
         return d;
     }

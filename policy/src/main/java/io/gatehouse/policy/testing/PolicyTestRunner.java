@@ -161,7 +161,8 @@ public final class PolicyTestRunner {
         }
     }
 
-    private static void compare(List<String> problems, String what, @Nullable Object expected, @Nullable Object actual) {
+    private static void compare(List<String> problems, String what, @Nullable Object expected,
+            @Nullable Object actual) {
         if (!Objects.equals(expected, actual)) {
             problems.add(what + ": expected " + show(expected) + ", got " + show(actual));
         }

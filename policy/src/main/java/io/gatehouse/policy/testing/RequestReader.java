@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * untrusted (fail closed). Anything malformed throws {@link IllegalArgumentException} naming the field.
  */
 public final class RequestReader {
-    private static final Set<String> TOP = Set.of("method", "url", "source_ip", "time", "identity", "device", "device_notes");
+    private static final Set<String> TOP = Set.of("method", "url", "source_ip", "time", "identity", "device",
+            "device_notes");
     private static final Set<String> IDENTITY = Set.of("sub", "email", "groups", "claims", "auth_time");
     private static final Set<String> DEVICE = Set.of("id", "known", "managed", "trust", "disk_encrypted", "screen_lock",
             "os", "os_version", "owner", "reported_at");
@@ -37,7 +38,8 @@ public final class RequestReader {
         Object device = m.get("device");
         return new Request(text(m, "method", "request", true), url(text(m, "url", "request", true)),
                 text(m, "source_ip", "request", true), instantOr(m, "time", "request", now),
-                identity == null ? null : identity(identity), device == null ? null : device(device), notes(m.get("device_notes")));
+                identity == null ? null : identity(identity), device == null ? null : device(device),
+                        notes(m.get("device_notes")));
     }
 
     private static Identity identity(Object json) {
@@ -93,7 +95,8 @@ public final class RequestReader {
         if (keys != null) {
             for (String k : m.keySet()) {
                 if (!keys.contains(k)) {
-                    throw new IllegalArgumentException(where + ": unknown field \"" + k + "\"; expected one of " + keys);
+                    throw new IllegalArgumentException(where + ": unknown field \"" + k + "\"; expected one of "
+                            + keys);
                 }
             }
         }
@@ -129,7 +132,8 @@ public final class RequestReader {
         return Boolean.TRUE.equals(v);
     }
 
-    private static @Nullable Instant instantOr(Map<String, Object> m, String key, String where, @Nullable Instant fallback) {
+    private static @Nullable Instant instantOr(Map<String, Object> m, String key, String where,
+            @Nullable Instant fallback) {
         String v = text(m, key, where, false);
         if (v == null) {
             return fallback;
@@ -137,7 +141,8 @@ public final class RequestReader {
         try {
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(where + "." + key + ": \"" + v + "\" is not a UTC time like 2026-11-23T09:30:00Z");
+            throw new IllegalArgumentException(where + "." + key + ": \"" + v
+                    + "\" is not a UTC time like 2026-11-23T09:30:00Z");
         }
     }
 
