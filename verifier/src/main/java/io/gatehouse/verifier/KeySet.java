@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * the others are ignored, so a key published for something else can never verify an assertion.
  */
 final class KeySet {
+    private static final System.Logger LOG = System.getLogger(KeySet.class.getName());
     private final Map<String, PublicKey> keys;
 
     private KeySet(Map<String, PublicKey> keys) {
@@ -34,7 +35,8 @@ final class KeySet {
                     // toPublicJWK: a private part published by mistake is never used
                     keys.putIfAbsent(ec.getKeyID(), signatures.translate(ec.toPublicJWK().toECPublicKey()));
                 } catch (JOSEException | GeneralSecurityException e) {
-                    // not a valid P-256 point: leave the key out, the set's other keys still work
+                    // leave the key out: the set's other keys still work
+                    LOG.log(System.Logger.Level.WARNING, "ignoring gateway key {0}: {1}", ec.getKeyID(), e.getMessage());
                 }
             }
         }

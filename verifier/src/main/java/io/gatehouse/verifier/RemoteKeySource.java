@@ -46,7 +46,6 @@ final class RemoteKeySource implements KeySource {
     private final Es256Signatures signatures;
 
     private volatile @Nullable Snapshot current;
-    private volatile @Nullable String lastError;
     // guarded by this
     private @Nullable Instant lastAttempt;
     private @Nullable CompletableFuture<Void> inFlight;
@@ -80,14 +79,14 @@ final class RemoteKeySource implements KeySource {
         }
         snapshot = current;
         if (snapshot == null) {
+            // The details (URL, error) go to the log, not into a 401 body a stranger may read.
             throw new AssertionRejectedException(RejectionReason.KEYS_UNAVAILABLE,
-                    "no key set from " + uri + " yet (" + lastError + ")");
+                    "the gateway's keys could not be fetched yet");
         }
         PublicKey key = snapshot.keys().get(kid);
         if (key == null) {
             throw new AssertionRejectedException(RejectionReason.UNKNOWN_KEY,
-                    "kid " + AssertionRejectedException.quote(kid) + " is not one of " + snapshot.keys().kids()
-                            + " published at " + uri);
+                    "kid " + AssertionRejectedException.quote(kid) + " is not one of " + snapshot.keys().kids());
         }
         return key;
     }
@@ -105,12 +104,11 @@ final class RemoteKeySource implements KeySource {
         inFlight = fetch().handle((keys, error) -> {
             if (error == null) {
                 current = new Snapshot(keys, clock.instant());
-                lastError = null;
                 LOG.log(Level.DEBUG, "fetched {0} gateway keys {1} from {2}", keys.kids().size(), keys.kids(), uri);
             } else {
-                lastError = String.valueOf(error.getCause() == null ? error : error.getCause());
+                Throwable cause = error.getCause() == null ? error : error.getCause();
                 LOG.log(Level.WARNING, "could not refresh gateway keys from {0}, keeping {1}: {2}",
-                        uri, current == null ? "none" : current.keys().kids(), lastError);
+                        uri, current == null ? "none" : current.keys().kids(), String.valueOf(cause));
             }
             return null;
         });
