@@ -81,7 +81,7 @@ public class DeviceService {
         DeviceRequests.checkId(id);
         DeviceRequests.Upsert.Checked in = body.check();
         Instant now = now();
-        Device existing = devices.find(id, false).orElse(null);
+        Device existing = devices.find(id, true).orElse(null);
         checkFingerprintsFree(id, in.certSha256());
         if (existing == null) {
             if (ifMatch != Versions.NONE) {
@@ -118,9 +118,9 @@ public class DeviceService {
     @Transactional
     public DeviceView report(String id, DeviceRequests.Report body, long ifMatch, String actor) {
         DeviceRequests.checkId(id);
-        Instant now = now();
+        Device existing = lockForWrite(id);
+        Instant now = now(); // after the lock, so a queued report defaults to a time after the one before it
         DeviceRequests.Report.Checked in = body.check(now, MAX_REPORT_AHEAD);
-        Device existing = load(id);
         Versions.check(ifMatch, existing.version(), id);
         Device.PostureReport last = existing.report();
         if (last != null && in.reportedAt().isBefore(last.reportedAt())) {
@@ -138,7 +138,7 @@ public class DeviceService {
     public DeviceView quarantine(String id, DeviceRequests.Reason body, long ifMatch, String actor) {
         DeviceRequests.checkId(id);
         String reason = Objects.requireNonNull(body.check(true));
-        Device existing = load(id);
+        Device existing = lockForWrite(id);
         Versions.check(ifMatch, existing.version(), id);
         Instant now = now();
         Device next = new Device(id, existing.owner(), existing.platform(), existing.osVersion(), existing.managed(),
@@ -151,7 +151,7 @@ public class DeviceService {
     public DeviceView release(String id, DeviceRequests.Reason body, long ifMatch, String actor) {
         DeviceRequests.checkId(id);
         String reason = body.check(false);
-        Device existing = load(id);
+        Device existing = lockForWrite(id);
         Versions.check(ifMatch, existing.version(), id);
         if (!existing.quarantined()) {
             throw ApiProblem.conflict("not-quarantined", "device " + id + " is not quarantined", null);
@@ -186,6 +186,15 @@ public class DeviceService {
                         + " already belongs to device " + holder, "cert_sha256[" + i + "]");
             }
         }
+    }
+
+    /**
+     * Reads the row {@code FOR UPDATE}: concurrent writes to one device queue up instead of failing, so a report
+     * or quarantine without If-Match never gets a spurious 412; one with a stale If-Match still does.
+     */
+    private Device lockForWrite(String id) {
+        return devices.find(id, true).orElseThrow(() ->
+                ApiProblem.notFound("unknown-device", "no device with id " + id));
     }
 
     private Device load(String id) {

@@ -69,6 +69,27 @@ class ConcurrentWritersIT extends InventoryIT {
         }
     }
 
+    @Test
+    void reportsWhenConcurrentWithoutIfMatchThenAllApplyInTurn() {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            String id = newId();
+            createDevice(id, newFingerprint());
+            CyclicBarrier start = new CyclicBarrier(6);
+            List<CompletableFuture<Api.Response>> reporters = java.util.stream.IntStream.range(0, 6)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                        await(start);
+                        return api.send("POST", "/v1/devices/" + id + "/reports", token("devices:report"),
+                                "{\"disk_encrypted\":true,\"screen_lock\":true,\"os_version\":\"15." + i + "\"}");
+                    }, pool))
+                    .toList();
+            assertThat(reporters.stream().map(f -> f.join().status()).toList()).containsOnly(200);
+            assertThat(api.get("/v1/devices/" + id, admin()).etag()).isEqualTo("\"7\"");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await(10, TimeUnit.SECONDS);
