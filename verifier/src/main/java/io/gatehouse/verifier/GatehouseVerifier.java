@@ -40,6 +40,8 @@ public final class GatehouseVerifier {
     /** Where the gateway publishes its keys, relative to its issuer URL. */
     public static final String JWKS_PATH = "/.well-known/gatehouse/jwks.json";
 
+    private static final System.Logger LOG = System.getLogger(GatehouseVerifier.class.getName());
+
     // Header parameters that point at or carry a key: the key must come from our JWKS, never from the token.
     private static final List<String> KEY_REFERENCES = List.of("jwk", "jku", "x5u", "x5c");
 
@@ -78,8 +80,13 @@ public final class GatehouseVerifier {
         Objects.requireNonNull(path, "path");
         try {
             return check(token, method, host, path);
+        } catch (AssertionRejectedException e) {
+            // DEBUG: under a flood of forged tokens an INFO line per request would drown the log.
+            LOG.log(System.Logger.Level.DEBUG, "rejected {0} {1}: {2}", method, path, e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             // Whatever a hostile token provokes, the answer is a rejection, never a 500 or a pass.
+            LOG.log(System.Logger.Level.WARNING, "rejected " + method + " " + path + ": token could not be processed", e);
             throw new AssertionRejectedException(RejectionReason.MALFORMED,
                     "token could not be processed (" + e.getClass().getSimpleName() + ")", e);
         }
