@@ -11,10 +11,12 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Stage HYGIENE (DESIGN.md, "Failure behaviour": ambiguous or malformed request → 400 before authentication).
@@ -48,7 +50,7 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         RequestContext context = RequestContext.of(exchange);
         ServerHttpRequest request = exchange.getRequest();
         URI uri = request.getURI();
-        Optional<Rejection> found = HeaderRules.check(request.getHeaders(), uri);
+        Optional<Rejection> found = HeaderRules.check(request.getHeaders(), absoluteTarget(request).orElse(uri));
         String canonical = null;
         if (found.isEmpty()) {
             PathVerdict verdict = PathCanonicaliser.canonicalise(nullToEmpty(uri.getRawPath()));
@@ -84,6 +86,32 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
         return ProblemResponse.write(exchange, HttpStatus.BAD_REQUEST, rejection.reason().code(),
                 rejection.message(), context.requestId());
+    }
+
+    /**
+     * The absolute-form request target ({@code GET https://host/path HTTP/1.1}) as sent, if it was one. Spring
+     * resolves the exchange URI from the Host header and drops that authority, so it is read from Netty's request.
+     */
+    private static Optional<URI> absoluteTarget(ServerHttpRequest request) {
+        Object nativeRequest;
+        try {
+            nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+        } catch (IllegalArgumentException notNetty) {
+            return Optional.empty();
+        }
+        if (!(nativeRequest instanceof HttpServerRequest netty)) {
+            return Optional.empty();
+        }
+        String target = netty.uri();
+        int colon = target.indexOf("://");
+        if (target.startsWith("/") || colon < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(URI.create(target));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // Spring could not have built the exchange from it either
+        }
     }
 
     private static String nullToEmpty(String value) {

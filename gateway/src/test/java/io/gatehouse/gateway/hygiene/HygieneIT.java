@@ -1,0 +1,131 @@
+package io.gatehouse.gateway.hygiene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.gateway.testing.GatewayITSupport;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HYGIENE stage in the running gateway, over raw TLS sockets: what the client receives and that the echo
+ * upstream saw nothing. Some malformed requests are refused by Netty before any WebFilter runs; the assertion is the
+ * same either way: a 400 and an untouched upstream.
+ */
+class HygieneIT extends GatewayITSupport {
+
+    private RawHttp.Response raw(String requestLine, String... headers) {
+        StringBuilder request = new StringBuilder(requestLine).append("\r\n");
+        boolean hasHost = false;
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+            hasHost |= header.regionMatches(true, 0, "Host:", 0, 5);
+        }
+        if (!hasHost) {
+            request.append("Host: localhost\r\n"); // the route's from has no port: the scheme's default
+
+        }
+        request.append("Connection: close\r\n\r\n");
+        return RawHttp.send(gateway.pki(), gateway.httpsPort(), request.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a%2fb", "/a%2Fb", "/a%5cb", "/a%5Cb", "/a%252fb", "/a/%2e%2e/b", "/a/%2E%2E/b",
+            "/a/.%2e/b", "/a/../b", "/a/./b", "/a/%2e/b", "/a%00b", "/a%0d%0ab", "/a%zz", "/a%", "//admin",
+            "/admin;jsessionid=x", "/a%c0%af", "/a\\b", "/a%ef%bc%8f"})
+    void pathWhenAmbiguousThen400AndUpstreamSawNothing(String path) {
+        RawHttp.Response response = raw("GET " + path + " HTTP/1.1");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void pathWhenRejectedThenProblemJsonQuotesWhatWasFound() {
+        RawHttp.Response response = raw("GET /files/%2E%2E/etc HTTP/1.1");
+
+        assertThat(response.head()).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(response.text()).contains("found \\\"..\\\"", "hygiene-dot-dot");
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Content-Length: 5|Content-Length: 6",
+            "Content-Length: 5, 5|X-A: b",
+            "Content-Length: -5|X-A: b",
+            "Transfer-Encoding: gzip, chunked|X-A: b",
+            "Transfer-Encoding: chunked|Transfer-Encoding: identity",
+            "Host: localhost|Host: evil.example",
+            "X-A: b\u0000c|X-B: d"})
+    void headersWhenFramingOrHostAmbiguousThen400AndUpstreamSawNothing(String first, String second) {
+        String host = first.startsWith("Host") ? first : "Host: localhost";
+        RawHttp.Response response = first.startsWith("Host")
+                ? raw("POST /x HTTP/1.1", first, second)
+                : raw("POST /x HTTP/1.1", host, first, second);
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    /**
+     * HTTP/1.1 with both Content-Length and Transfer-Encoding: chunked. Netty's decoder drops Content-Length before
+     * any WebFilter runs (RFC 9112 6.1 allows either that or rejecting), so the gateway reads the body as chunked
+     * only, and the upstream gets one unambiguous request: never both headers, never the bytes after the chunked
+     * terminator as a request of its own.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"Content-Length: 4|Transfer-Encoding: chunked",
+            "Transfer-Encoding: chunked|Content-Length: 4"})
+    void headersWhenContentLengthAndChunkedThenUpstreamSeesOneUnambiguousRequest(String first, String second) {
+        String request = "POST /x HTTP/1.1\r\nHost: localhost\r\n" + first + "\r\n" + second + "\r\n"
+                + "Connection: close\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+        RawHttp.Response response = RawHttp.send(gateway.pki(), gateway.httpsPort(), request);
+
+        assertThat(response.status()).as(response.text()).isIn(200, 400);
+        assertThat(upstream.received()).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(seen -> {
+                    assertThat(seen.path()).isEqualTo("/x");
+                    assertThat(seen.hasHeader("content-length") && seen.hasHeader("transfer-encoding")).isFalse();
+                    assertThat(seen.body()).isEmpty();
+                });
+    }
+
+    @Test
+    void absoluteFormTargetWhenHostDisagreesThen400() {
+        RawHttp.Response response = raw("GET https://localhost/x HTTP/1.1", "Host: evil.example");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void cleanRequestWhenSpoofedIdentityHeadersThenUpstreamSeesNoneOfThem() {
+        RawHttp.Response response = raw("GET /%61pi/x?q=%2F HTTP/1.1", "X-Gatehouse-Assertion: forged",
+                "x-gatehouse-user: pat", "X_Gatehouse_Email: pat@corp.example", "X-Forwarded-For: 1.2.3.4",
+                "Forwarded: for=1.2.3.4", "X-Original-URL: /admin");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        EchoUpstream.Received seen = upstream.last();
+        assertThat(seen.path()).isEqualTo("/%61pi/x");
+        assertThat(seen.headers().keySet()).noneMatch(name -> name.replace('_', '-').startsWith("x-gatehouse-user")
+                || name.replace('_', '-').startsWith("x-gatehouse-email") || name.equals("x-original-url"));
+        assertThat(seen.header("x-gatehouse-assertion")).isNotEqualTo("forged");
+        assertThat(seen.header("x-forwarded-for")).isNotEqualTo("1.2.3.4").doesNotContain("1.2.3.4");
+        assertThat(seen.header("forwarded")).satisfiesAnyOf(v -> assertThat(v).isNull(),
+                v -> assertThat(v).doesNotContain("1.2.3.4"));
+    }
+
+    @Test
+    void cleanRequestThenPassesUnharmed() {
+        var response = client().get("/api/items?x=1", Map.of("Accept", "application/json"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(upstream.last().path()).isEqualTo("/api/items");
+        assertThat(upstream.last().query()).isEqualTo("x=1");
+    }
+}
