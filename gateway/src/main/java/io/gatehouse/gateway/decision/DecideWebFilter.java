@@ -3,6 +3,7 @@ package io.gatehouse.gateway.decision;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
@@ -26,12 +27,15 @@ import reactor.core.publisher.Mono;
  * Stage 4, DECIDE (DESIGN.md, "The request path"): evaluates the policy on every request, never cached per session.
  * Steps:
  * <ol>
- *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway: not decided.</li>
+ *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway, and the
+ *       management port is not routed: neither is decided.</li>
  *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
  *       decision, route and config version in the {@link RequestContext}.</li>
  *   <li>Let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()}).</li>
- *   <li>Otherwise answer: no route → 404; anonymous → 401 with {@code WWW-Authenticate: Bearer} (logging in might
- *       change the answer); else 403 with the reasons, as HTML for a browser or problem+json.</li>
+ *   <li>Otherwise answer: no route → 404; anonymous and no allow rule matched → 401 with
+ *       {@code WWW-Authenticate: Bearer} (the route is not satisfied anonymously, and logging in might change the
+ *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons, as HTML for
+ *       a browser or problem+json.</li>
  * </ol>
  * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
  */
@@ -41,9 +45,11 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final LiveConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final PublicListener publicListener;
 
-    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters) {
+    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener) {
         this.config = Objects.requireNonNull(config, "config");
+        this.publicListener = Objects.requireNonNull(publicListener, "publicListener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
@@ -55,7 +61,7 @@ public final class DecideWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (ReservedPaths.isReserved(exchange.getRequest().getPath().value())) {
+        if (!publicListener.serves(exchange) || ReservedPaths.isReserved(exchange.getRequest().getPath().value())) {
             return chain.filter(exchange);
         }
         RequestContext context = RequestContext.of(exchange);
@@ -84,7 +90,7 @@ public final class DecideWebFilter implements WebFilter, Ordered {
             return Problems.write(exchange, new Problems.Problem(HttpStatus.NOT_FOUND, "no-route", "Not found",
                     "No application is served at this address.", reasons, id, null));
         }
-        if (context.identity() == null) {
+        if (context.identity() == null && decision.rule() == null) {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
             return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
                     "Authentication required", "This application needs you to sign in; present a bearer token.",

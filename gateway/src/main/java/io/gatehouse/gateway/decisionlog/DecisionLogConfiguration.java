@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.decisionlog;
 
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.management.PublicListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,7 +19,7 @@ class DecisionLogConfiguration {
     }
 
     @Bean
-    RecordWebFilter recordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock) {
-        return new RecordWebFilter(writer, config, clock);
+    RecordWebFilter recordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener) {
+        return new RecordWebFilter(writer, config, clock, publicListener);
     }
 }

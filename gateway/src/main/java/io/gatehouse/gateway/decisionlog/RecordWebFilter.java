@@ -5,6 +5,7 @@ import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.decision.PolicyRequests;
 import io.gatehouse.gateway.decision.ReservedPaths;
+import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
@@ -32,7 +33,7 @@ import reactor.core.publisher.SignalType;
  * request id (also sent back as {@code X-Request-Id}), lets the whole chain run, and when the response is committed —
  * whatever answered it: a stage, the upstream, or the error handler — hands exactly one event to the
  * {@link DecisionLogWriter}. A client that goes away before any answer gets an event with status 499. Requests for
- * the gateway's reserved paths (the JWKS) are not decisions and are not logged.
+ * the gateway's reserved paths (the JWKS) and on the management port are not decisions and are not logged.
  *
  * <p>What is logged is chosen field by field: never a header value other than the User-Agent, never the query
  * string, so no token, cookie or assertion can reach the log.
@@ -44,9 +45,11 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     private final DecisionLogWriter writer;
     private final LiveConfig config;
     private final Clock clock;
+    private final PublicListener publicListener;
 
-    public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock) {
+    public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.publicListener = Objects.requireNonNull(publicListener, "publicListener");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -60,7 +63,8 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         Instant started = clock.instant();
         RequestContext context = RequestContext.attach(exchange, new RequestContext(UUID.randomUUID().toString(), System.nanoTime()));
-        boolean logged = !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
+        // Every exchange gets a context (later stages need one), but health probes and JWKS fetches are not decisions.
+        boolean logged = publicListener.serves(exchange) && !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
         AtomicBoolean done = new AtomicBoolean(!logged);
         exchange.getResponse().beforeCommit(() -> {
             exchange.getResponse().getHeaders().set("X-Request-Id", context.requestId());

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.forward;
 
+import io.gatehouse.gateway.management.PublicListener;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -16,10 +17,14 @@ class ForwardConfiguration {
 
     static final String ROUTE_ID = "gatehouse";
 
+    /**
+     * Matches every request of the public listener. Not the management port's: Boot's management context reuses the
+     * parent's handler mappings, and nothing arriving there may be forwarded.
+     */
     @Bean
-    RouteLocator gatehouseRoute(RouteLocatorBuilder routes) {
+    RouteLocator gatehouseRoute(RouteLocatorBuilder routes, PublicListener publicListener) {
         return routes.routes()
-                .route(ROUTE_ID, r -> r.alwaysTrue().uri("http://upstream.invalid"))
+                .route(ROUTE_ID, r -> r.predicate(publicListener::serves).uri("http://upstream.invalid"))
                 .build();
     }
 

@@ -35,7 +35,8 @@ final class DeviceCaTls implements WebServerFactoryCustomizer<NettyReactiveWebSe
     public void customize(NettyReactiveWebServerFactory factory) {
         Ssl ssl = factory.getSsl();
         if (!Ssl.isEnabled(ssl)) {
-            log.warn("TLS is off on the public listener (server.ssl.enabled=false): no device certificates can be read");
+            // The management listener (plain HTTP) passes here too; the public one always has TLS unless switched off.
+            log.debug("listener on port {} has no TLS: no client certificates", factory.getPort());
             return;
         }
         if (deviceCa == null) {
