@@ -147,10 +147,11 @@ public final class RunningGateway implements AutoCloseable {
             all.put("spring.main.banner-mode", "off");
             all.putAll(properties);
             all.values().removeIf(Objects::isNull);
+            // As command-line arguments: they outrank application.yml (default properties would not).
+            String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             SpringApplicationBuilder app = new SpringApplicationBuilder(GatewayApplication.class)
-                    .profiles(profiles.toArray(String[]::new))
-                    .properties(all);
-            return new RunningGateway(app.run(), pki, configFile);
+                    .profiles(profiles.toArray(String[]::new));
+            return new RunningGateway(app.run(args), pki, configFile);
         }
     }
 }
