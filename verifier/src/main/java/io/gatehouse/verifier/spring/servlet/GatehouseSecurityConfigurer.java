@@ -62,9 +62,18 @@ public final class GatehouseSecurityConfigurer extends AbstractHttpConfigurer<Ga
 
     @Override
     public void configure(HttpSecurity http) {
-        GatehouseVerifier v = verifier != null ? verifier
-                : http.getSharedObject(ApplicationContext.class).getBean(GatehouseVerifier.class);
+        GatehouseVerifier v = verifier != null ? verifier : verifierBean(http);
         http.addFilterAt(new GatehouseAuthenticationFilter(v, new GatehouseAuthenticationEntryPoint()),
                 AbstractPreAuthenticatedProcessingFilter.class);
+    }
+
+    private static GatehouseVerifier verifierBean(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        GatehouseVerifier bean = context == null ? null : context.getBeanProvider(GatehouseVerifier.class).getIfAvailable();
+        if (bean == null) {
+            throw new IllegalStateException("no GatehouseVerifier bean: set gatehouse.verifier.issuer and "
+                    + "gatehouse.verifier.audience, declare a GatehouseVerifier bean, or pass one with gatehouse().verifier(...)");
+        }
+        return bean;
     }
 }
