@@ -37,24 +37,30 @@ public final class IpAddress {
     }
 
     static byte @Nullable [] parseV4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
-                    || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                return null;
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char ch = i == text.length() ? '.' : text.charAt(i);
+            if (ch == '.') {
+                if (digits == 0 || part == 4) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (ch >= '0' && ch <= '9' && digits < 3 && !(digits == 1 && value == 0)) {
+                value = value * 10 + (ch - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null; // not a digit, a fourth digit, or a leading zero (some parsers read 010 as octal)
             }
-            int v = Integer.parseInt(p);
-            if (v > 255) {
-                return null;
-            }
-            out[i] = (byte) v;
         }
-        return out;
+        return part == 4 ? out : null;
     }
 
     static byte @Nullable [] parseV6(String text) {
