@@ -113,6 +113,24 @@ class CompiledConfigTest {
     }
 
     @Test
+    void decideWhenCalledFromManyThreadsThenEveryDecisionIsTheSame() throws Exception {
+        Request request = request("https://payroll.corp.example/admin/x", "1.2.3.4", finance(), device(TrustLevel.HIGH));
+        Decision expected = config.decide(request);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Decision>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                futures.add(pool.submit(() -> config.decide(request)));
+            }
+            for (var f : futures) {
+                assertThat(f.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void versionIsSha256OfTheFile() {
         assertThat(config.version()).hasSize(64).isEqualTo(CompiledConfig.sha256(YAML.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
