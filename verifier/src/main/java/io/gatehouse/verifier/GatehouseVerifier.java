@@ -106,6 +106,13 @@ public final class GatehouseVerifier {
         if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
             throw new AssertionRejectedException(RejectionReason.MALFORMED, "not a compact JWS (three dot-separated parts)");
         }
+        // Strict alphabet: base64url decoders skip characters they do not know, so "almost the same" tokens would parse.
+        for (int i = 0; i < token.length(); i++) {
+            if (!isBase64UrlOrDot(token.charAt(i))) {
+                throw new AssertionRejectedException(RejectionReason.MALFORMED,
+                        "character " + i + " is not base64url (A-Z a-z 0-9 - _) or a dot");
+            }
+        }
         Map<String, Object> header = json(token.substring(0, dot1), "header");
         String kid = checkHeader(header);
         PublicKey key = keys.key(kid);
@@ -148,6 +155,10 @@ public final class GatehouseVerifier {
             throw new AssertionRejectedException(RejectionReason.MALFORMED, "header has no kid");
         }
         return (String) kid;
+    }
+
+    private static boolean isBase64UrlOrDot(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     }
 
     private static Map<String, Object> json(String part, String what) throws AssertionRejectedException {

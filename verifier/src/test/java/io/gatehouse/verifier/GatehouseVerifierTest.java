@@ -82,6 +82,9 @@ class GatehouseVerifierTest {
                 row("non-JSON payload, validly signed", () -> TestTokens.signRaw(KEY, "{\"alg\":\"ES256\",\"kid\":\"k-2026-11\"}", "hello"), RejectionReason.MALFORMED),
                 row("non-JSON header", () -> "bm90IGpzb24." + Base64URL.encode("{}") + ".AAAA", RejectionReason.MALFORMED),
                 row("JWE-shaped, five parts", () -> "a.b.c.d.e", RejectionReason.MALFORMED),
+                row("a space inside", () -> { String t = sign(KEY, claims()); return t.substring(0, 20) + " " + t.substring(20); },
+                        RejectionReason.MALFORMED),
+                row("padded base64", () -> { String t = sign(KEY, claims()); return t + "=="; }, RejectionReason.MALFORMED),
                 row("not a token at all", () -> "Bearer hello", RejectionReason.MALFORMED),
                 row("oversized", () -> sign(KEY, claimsWith(c -> put(c, "pad", "x".repeat(9000)))), RejectionReason.TOO_LARGE),
                 row("empty", () -> "", RejectionReason.MISSING));
