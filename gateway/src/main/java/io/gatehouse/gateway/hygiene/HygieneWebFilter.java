@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -50,16 +51,22 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         RequestContext context = RequestContext.of(exchange);
         ServerHttpRequest request = exchange.getRequest();
         URI uri = request.getURI();
-        Optional<Rejection> found = HeaderRules.check(request.getHeaders(), absoluteTarget(request).orElse(uri));
+        Optional<URI> absolute = absoluteTarget(request);
+        Optional<Rejection> found = HeaderRules.check(request.getHeaders(), absolute.orElse(uri));
         String canonical = null;
         if (found.isEmpty()) {
-            PathVerdict verdict = PathCanonicaliser.canonicalise(nullToEmpty(uri.getRawPath()));
+            String[] target = rawTarget(request, uri);
+            PathVerdict verdict = PathCanonicaliser.canonicalise(target[0]);
             if (verdict instanceof PathVerdict.Rejected rejected) {
                 found = Optional.of(rejected.rejection());
+            } else if (!target[0].equals(nullToEmpty(uri.getRawPath())) && !target[0].isEmpty()) {
+                // Netty and Spring read the request line differently: nobody can say which path was meant.
+                found = Optional.of(new Rejection(RejectedPattern.TARGET_MISMATCH, nullToEmpty(uri.getRawPath()),
+                        "request target", target[0]));
             } else {
                 canonical = ((PathVerdict.Accepted) verdict).path();
-                if (uri.getRawQuery() != null) {
-                    found = PathCanonicaliser.checkQuery(uri.getRawQuery());
+                if (target[1] != null) {
+                    found = PathCanonicaliser.checkQuery(target[1]);
                 }
             }
         }
@@ -93,13 +100,8 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
      * resolves the exchange URI from the Host header and drops that authority, so it is read from Netty's request.
      */
     private static Optional<URI> absoluteTarget(ServerHttpRequest request) {
-        Object nativeRequest;
-        try {
-            nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-        } catch (IllegalArgumentException notNetty) {
-            return Optional.empty();
-        }
-        if (!(nativeRequest instanceof HttpServerRequest netty)) {
+        HttpServerRequest netty = netty(request);
+        if (netty == null) {
             return Optional.empty();
         }
         String target = netty.uri();
@@ -111,6 +113,38 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
             return Optional.of(URI.create(target));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // Spring could not have built the exchange from it either
+        }
+    }
+
+    /**
+     * Path and query of the request target exactly as received (Netty's request line), so that what Spring's URI
+     * parsing would drop or change (a fragment, raw non-ASCII bytes) is judged too; Spring's URI when not on Netty.
+     */
+    private static String[] rawTarget(ServerHttpRequest request, URI uri) {
+        HttpServerRequest netty = netty(request);
+        if (netty == null) {
+            return new String[] {nullToEmpty(uri.getRawPath()), uri.getRawQuery()};
+        }
+        String target = netty.uri();
+        int scheme = target.indexOf("://");
+        if (!target.startsWith("/") && scheme > 0) {
+            int slash = target.indexOf('/', scheme + 3);
+            int question = target.indexOf('?', scheme + 3);
+            int start = slash < 0 ? question : question < 0 ? slash : Math.min(slash, question);
+            target = start < 0 ? "" : target.substring(start);
+        }
+        int question = target.indexOf('?');
+        return question < 0 ? new String[] {target, null}
+                : new String[] {target.substring(0, question), target.substring(question + 1)};
+    }
+
+    /** Reactor Netty's request under Spring's, or null (another server, or a test's mock request). */
+    private static @Nullable HttpServerRequest netty(ServerHttpRequest request) {
+        try {
+            return ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest netty ? netty
+                    : null;
+        } catch (IllegalArgumentException | IllegalStateException notNetty) {
+            return null;
         }
     }
 

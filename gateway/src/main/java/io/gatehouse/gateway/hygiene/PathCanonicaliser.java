@@ -85,6 +85,9 @@ public final class PathCanonicaliser {
             if (isPath && c == '\\') {
                 return Optional.of(new Rejection(RejectedPattern.BACKSLASH, "\\", where, raw));
             }
+            if (c == '#') {
+                return Optional.of(new Rejection(RejectedPattern.FRAGMENT, "#", where, raw));
+            }
             if (isPath && c == ';') {
                 return Optional.of(new Rejection(RejectedPattern.PATH_PARAMETER, ";", where, raw));
             }

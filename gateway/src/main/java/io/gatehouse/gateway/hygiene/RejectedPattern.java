@@ -22,6 +22,8 @@ public enum RejectedPattern {
     DOT_SEGMENT("dot-segment", "'.' segment in the path"),
     DOT_DOT("dot-dot", "'..' in the path"),
     EMPTY_SEGMENT("empty-segment", "empty segment ('//') in the path"),
+    FRAGMENT("fragment", "'#' in the request target (a fragment is never sent to a server)"),
+    TARGET_MISMATCH("target-mismatch", "request target that the server parsed into a different path"),
     NOT_ORIGIN_PATH("not-origin-path", "path does not start with '/'"),
     // --- headers --------------------------------------------------------------------------------------------------
     DUPLICATE_HOST("duplicate-host", "more than one Host header"),

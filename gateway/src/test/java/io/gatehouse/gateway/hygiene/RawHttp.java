@@ -37,12 +37,27 @@ final class RawHttp {
                 .createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes(request));
             out.flush();
             return read(socket.getInputStream());
         } catch (IOException e) {
             return Response.none(e.toString());
         }
+    }
+
+    /** Characters up to U+00FF are single bytes (the corpus' {@code \x01} escapes); anything above is UTF-8. */
+    static byte[] bytes(String request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(request.length());
+        for (int i = 0; i < request.length(); i++) {
+            char c = request.charAt(i);
+            if (c <= 0xff) {
+                out.write(c);
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(utf8, 0, utf8.length);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static Response read(InputStream in) throws IOException {
