@@ -1,0 +1,75 @@
+package io.gatehouse.gateway.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.gatehouse.gateway.testing.GatewayClient;
+import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.RunningGateway;
+import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.verifier.GatehouseIdentity;
+import io.gatehouse.verifier.GatehouseVerifier;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole path with a real bearer token: authenticated, decided on groups, asserted to the upstream. */
+class BearerDecisionIT extends GatewayITSupport {
+
+    private TestIssuer issuer;
+
+    @Override
+    protected String config(URI upstream) {
+        return """
+                routes:
+                  - id: payroll
+                    from: https://localhost
+                    to: %s
+                    policy:
+                      allow:
+                        - name: finance-staff
+                          groups: [finance]
+                """.formatted(upstream);
+    }
+
+    @Override
+    protected void customize(RunningGateway.Builder builder) {
+        issuer = TestIssuer.start();
+        builder.property("gatehouse.bearer.issuers[0].issuer-uri", issuer.issuer())
+                .property("gatehouse.bearer.issuers[0].audiences[0]", TestIssuer.AUDIENCE);
+    }
+
+    @AfterAll
+    void stopIssuer() {
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    @Test
+    void decideWhenTokenCarriesAllowedGroupThenForwardedWithAssertionNamingTheUser() throws Exception {
+        GatewayClient.Response response = client().get("/payslips/11",
+                Map.of("Authorization", "Bearer " + issuer.es256(c -> { })));
+
+        assertThat(response.status()).isEqualTo(200);
+        JWKSet jwks = JWKSet.parse(client().get("/.well-known/gatehouse/jwks.json").body());
+        GatehouseIdentity who = GatehouseVerifier.builder(RunningGateway.ISSUER, "payroll").jwks(jwks).build()
+                .verify(upstream.last().header("X-Gatehouse-Assertion"), "GET", "localhost", "/payslips/11");
+        assertThat(who.subject()).isEqualTo("u-17");
+        assertThat(who.email()).isEqualTo("pat@corp.example");
+        assertThat(who.groups()).containsExactly("finance", "staff");
+    }
+
+    @Test
+    void decideWhenIdentifiedCallerLacksGroupThen403NotChallenge() {
+        GatewayClient.Response response = client().get("/payslips/11", Map.of(
+                "Authorization", "Bearer " + issuer.rs256(c -> c.claim("groups", List.of("sales")))));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.header("WWW-Authenticate")).isNull();
+        assertThat(response.json().path("reasons").toString()).contains("finance");
+        assertThat(upstream.received()).isEmpty();
+    }
+}
