@@ -10,9 +10,14 @@ final class GeneratedConfig {
     }
 
     static String yaml(int n) {
+        return yaml(n, true);
+    }
+
+    /** With {@code cel} false, the routes that would have a CEL rule get the office rule instead. */
+    static String yaml(int n, boolean withCel) {
         StringBuilder y = new StringBuilder("routes:\n");
         for (int i = 0; i < n; i++) {
-            boolean cel = i % 4 == 0;
+            boolean cel = withCel && i % 4 == 0;
             boolean api = i % 2 == 1;
             String host = "app-" + (api ? i - 1 : i) + ".corp.example";
             y.append("  - id: app-").append(i).append('\n')

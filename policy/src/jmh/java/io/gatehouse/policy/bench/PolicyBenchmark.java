@@ -34,6 +34,7 @@ public class PolicyBenchmark {
     static final int ROUTES = 50;
 
     String yaml;
+    String yamlWithoutCel;
     CompiledConfig config;
     Request allow;
     Request denyNoAllowRule;
@@ -45,6 +46,7 @@ public class PolicyBenchmark {
     @Setup
     public void setUp() {
         yaml = GeneratedConfig.yaml(ROUTES);
+        yamlWithoutCel = GeneratedConfig.yaml(ROUTES, false);
         LoadResult result = PolicyLoader.load("bench.yaml", yaml);
         config = result.config();
         Instant now = Instant.parse("2026-11-24T09:30:00Z");
@@ -110,5 +112,11 @@ public class PolicyBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public LoadResult loadConfig() {
         return PolicyLoader.load("bench.yaml", yaml);
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public LoadResult loadConfigWithoutCel() {
+        return PolicyLoader.load("bench.yaml", yamlWithoutCel);
     }
 }

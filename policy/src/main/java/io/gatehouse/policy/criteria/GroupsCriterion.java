@@ -6,7 +6,9 @@ import io.gatehouse.policy.load.Nodes;
 import io.gatehouse.policy.load.ParseContext;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -17,12 +19,14 @@ public final class GroupsCriterion extends IdentityCriterion {
     private final Set<String> groups;
     private final String listed;
     private final String rule;
+    private final Map<String, Match> holdsByGroup = new HashMap<>(); // built once: the holding reason per group
 
     private GroupsCriterion(Set<String> groups, String rule) {
         super(rule, "a group one of " + groups);
         this.groups = groups;
         this.listed = groups.toString();
         this.rule = rule;
+        groups.forEach(g -> holdsByGroup.put(g, Match.holds("group", "group " + g + " is one of " + listed)));
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
@@ -46,8 +50,9 @@ public final class GroupsCriterion extends IdentityCriterion {
     Match evaluate(Identity identity, Request request) {
         List<String> mine = identity.groups();
         for (int i = 0; i < mine.size(); i++) {
-            if (groups.contains(mine.get(i))) {
-                return Match.holds("group", "group " + mine.get(i) + " is one of " + listed);
+            Match holds = holdsByGroup.get(mine.get(i));
+            if (holds != null) {
+                return holds;
             }
         }
         return Match.fails("group-missing", "user " + who(identity) + " is in groups " + mine + ", rule " + rule

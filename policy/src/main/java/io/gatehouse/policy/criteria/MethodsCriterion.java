@@ -15,11 +15,14 @@ public final class MethodsCriterion implements Criterion {
     private final String[] methods;
     private final String listed;
     private final String rule;
+    private final Match[] holds; // built once: the holding reason per listed method
 
     private MethodsCriterion(List<String> methods, String rule) {
         this.methods = methods.toArray(String[]::new);
         this.listed = methods.toString();
         this.rule = rule;
+        this.holds = methods.stream().map(m -> Match.holds("method", "method " + m + " is one of " + listed))
+                .toArray(Match[]::new);
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
@@ -54,9 +57,9 @@ public final class MethodsCriterion implements Criterion {
     @Override
     public Match evaluate(Request request) {
         String method = request.method();
-        for (String m : methods) {
-            if (m.equalsIgnoreCase(method)) {
-                return Match.holds("method", "method " + m + " is one of " + listed);
+        for (int i = 0; i < methods.length; i++) {
+            if (methods[i].equalsIgnoreCase(method)) {
+                return holds[i];
             }
         }
         return Match.fails("method-not-allowed", "method is " + method + ", rule " + rule + " needs one of " + listed);

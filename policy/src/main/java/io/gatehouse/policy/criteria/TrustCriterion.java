@@ -20,11 +20,13 @@ public final class TrustCriterion extends DeviceCriterion {
 
     private final TrustLevel min;
     private final String rule;
+    private final Match[] byLevel; // built once: the answer for each trust level the device may have
 
     private TrustCriterion(TrustLevel min, String rule) {
         super(rule, "device trust " + min.wireName());
         this.min = min;
         this.rule = rule;
+        this.byLevel = Arrays.stream(TrustLevel.values()).map(this::answer).toArray(Match[]::new);
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
@@ -47,10 +49,13 @@ public final class TrustCriterion extends DeviceCriterion {
 
     @Override
     Match evaluate(DevicePosture device, Request request) {
-        TrustLevel have = device.trust();
+        return byLevel[device.trust().ordinal()];
+    }
+
+    private Match answer(TrustLevel have) {
         return have.atLeast(min)
                 ? Match.holds("device-trust", "device trust is " + have.wireName() + ", at least " + min.wireName())
                 : Match.fails("device-trust-too-low", "device trust is " + have.wireName() + ", rule " + rule
-                + " needs " + min.wireName());
+                        + " needs " + min.wireName());
     }
 }
