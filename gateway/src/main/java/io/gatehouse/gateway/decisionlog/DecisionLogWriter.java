@@ -6,10 +6,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Writes decision-log events (DESIGN.md, "The decision log") as one JSON line each on the logger
  * {@code gatehouse.decision}, from one daemon thread fed by a bounded queue, so the request path only enqueues.
+ * Enqueueing takes no lock and never parks the event-loop thread: a lock-free queue, a counter for the bound, and an
+ * {@code unpark} of the writer when it sleeps.
  *
  * <p>Full queue (the sink cannot keep up, e.g. a blocked stdout): the event is written on the caller's thread
  * instead ("caller runs"). Nothing is dropped and memory stays bounded; the price is that, at saturation, requests
@@ -34,27 +37,33 @@ public final class DecisionLogWriter implements SmartLifecycle {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final BlockingQueue<Map<String, Object>> queue;
+    private final ConcurrentLinkedQueue<Map<String, Object>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
+    private volatile boolean writerSleeping;
     private final Counter written;
     private final Counter full;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private volatile boolean running;
-    private @Nullable Thread thread;
+    private volatile @Nullable Thread thread;
 
     public DecisionLogWriter(int capacity, MeterRegistry meters) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("gatehouse.decision-log.queue-capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
         this.written = Counter.builder("gatehouse.decision_log.written").description("decision-log lines written")
                 .register(meters);
         this.full = Counter.builder("gatehouse.decision_log.queue_full")
                 .description("decision-log events written on the request thread because the queue was full")
                 .register(meters);
-        Gauge.builder("gatehouse.decision_log.queue", queue, BlockingQueue::size)
+        Gauge.builder("gatehouse.decision_log.queue", queued, AtomicInteger::get)
                 .description("decision-log events waiting to be written").register(meters);
     }
 
     /** Hands one event over; never drops it (see the class comment for a full queue). */
     public void submit(Map<String, Object> event) {
-        if (running && queue.offer(event)) {
+        if (running && tryEnqueue(event)) {
             return;
         }
         if (running) {
@@ -63,10 +72,31 @@ public final class DecisionLogWriter implements SmartLifecycle {
             long last = lastWarning.get();
             if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
                 log.warn("decision-log queue full ({} events): writing on the request thread until it drains",
-                        queue.size());
+                        queued.get());
             }
         }
         write(event);
+    }
+
+    private boolean tryEnqueue(Map<String, Object> event) {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            return false;
+        }
+        queue.offer(event);
+        Thread writer = thread;
+        if (writerSleeping && writer != null) {
+            LockSupport.unpark(writer);
+        }
+        return true;
+    }
+
+    private @Nullable Map<String, Object> dequeue() {
+        Map<String, Object> event = queue.poll();
+        if (event != null) {
+            queued.decrementAndGet();
+        }
+        return event;
     }
 
     private void write(Map<String, Object> event) {
@@ -81,15 +111,20 @@ public final class DecisionLogWriter implements SmartLifecycle {
     private void drainLoop() {
         try {
             while (running) {
-                Map<String, Object> event = queue.poll(200, TimeUnit.MILLISECONDS);
+                Map<String, Object> event = dequeue();
                 if (event != null) {
                     write(event);
+                    continue;
                 }
+                // Announce the nap, then look once more: a producer that enqueued in between sees the flag and unparks us.
+                writerSleeping = true;
+                if (queue.isEmpty() && running) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+                }
+                writerSleeping = false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            for (Map<String, Object> event; (event = queue.poll()) != null; ) {
+            for (Map<String, Object> event; (event = dequeue()) != null; ) {
                 write(event);
             }
         }
@@ -109,13 +144,14 @@ public final class DecisionLogWriter implements SmartLifecycle {
         running = false;
         Thread t = thread;
         if (t != null) {
+            LockSupport.unpark(t);
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Map<String, Object> event; (event = queue.poll()) != null; ) {
+        for (Map<String, Object> event; (event = dequeue()) != null; ) {
             write(event);
         }
     }
