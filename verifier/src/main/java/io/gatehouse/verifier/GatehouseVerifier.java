@@ -181,6 +181,7 @@ public final class GatehouseVerifier {
         private Duration jwksRefreshAfter = Duration.ofMinutes(5);
         private Duration jwksMinRefreshInterval = Duration.ofSeconds(30);
         private Duration jwksTimeout = Duration.ofSeconds(5);
+        private Duration jwksMaxStale = Duration.ofHours(24);
         private int maxTokenChars = 8 * 1024;
         private Clock clock = Clock.systemUTC();
         private @Nullable HttpClient httpClient;
@@ -233,6 +234,12 @@ public final class GatehouseVerifier {
             return this;
         }
 
+        /** A key set not refreshed successfully for this long is no longer trusted; default 24 h. */
+        public Builder jwksMaxStale(Duration age) {
+            this.jwksMaxStale = nonNegative(age, "age");
+            return this;
+        }
+
         /** Timeout of one key set fetch; default 5 s. */
         public Builder jwksTimeout(Duration timeout) {
             this.jwksTimeout = nonNegative(timeout, "timeout");
@@ -276,7 +283,8 @@ public final class GatehouseVerifier {
                 URI uri = jwksUri != null ? jwksUri : URI.create(stripSlash(issuer) + JWKS_PATH);
                 HttpClient client = httpClient != null ? httpClient
                         : HttpClient.newBuilder().connectTimeout(jwksTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
-                source = new RemoteKeySource(uri, client, jwksTimeout, jwksRefreshAfter, jwksMinRefreshInterval, clock, sigs);
+                source = new RemoteKeySource(uri, client, jwksTimeout, jwksRefreshAfter, jwksMinRefreshInterval,
+                        jwksMaxStale, clock, sigs);
             }
             return new GatehouseVerifier(this, source, sigs);
         }

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>an unknown {@code kid} (a key rotated in) triggers a refresh and waits for it;</li>
  *   <li>refreshes of either kind start at most once per {@code minRefreshInterval}, so a flood of
  *       random {@code kid}s cannot hammer the gateway; concurrent callers share one fetch;</li>
- *   <li>a failed refresh is logged and keeps the keys it had, so a gateway blip is no outage.</li>
+ *   <li>a failed refresh is logged and keeps the keys it had, so a gateway blip is no outage;</li>
+ *   <li>but a set that could not be refreshed for {@code maxStale} (24 h by default) is dropped:
+ *       a key the gateway withdrew must not stay trusted forever because its JWKS is unreachable.</li>
  * </ol>
  * Thread-safe. Uses the JDK's {@link HttpClient}; time comes from the injected {@link Clock}.
  */
@@ -42,6 +44,7 @@ final class RemoteKeySource implements KeySource {
     private final Duration timeout;
     private final Duration refreshAfter;
     private final Duration minRefreshInterval;
+    private final Duration maxStale;
     private final Clock clock;
     private final Es256Signatures signatures;
 
@@ -51,19 +54,20 @@ final class RemoteKeySource implements KeySource {
     private @Nullable CompletableFuture<Void> inFlight;
 
     RemoteKeySource(URI uri, HttpClient http, Duration timeout, Duration refreshAfter,
-            Duration minRefreshInterval, Clock clock, Es256Signatures signatures) {
+            Duration minRefreshInterval, Duration maxStale, Clock clock, Es256Signatures signatures) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.refreshAfter = Objects.requireNonNull(refreshAfter, "refreshAfter");
         this.minRefreshInterval = Objects.requireNonNull(minRefreshInterval, "minRefreshInterval");
+        this.maxStale = Objects.requireNonNull(maxStale, "maxStale");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.signatures = Objects.requireNonNull(signatures, "signatures");
     }
 
     @Override
     public PublicKey key(String kid) throws AssertionRejectedException {
-        Snapshot snapshot = current;
+        Snapshot snapshot = usable(current);
         if (snapshot != null) {
             PublicKey key = snapshot.keys().get(kid);
             if (key != null) {
@@ -77,7 +81,7 @@ final class RemoteKeySource implements KeySource {
         if (refresh != null) {
             await(refresh);
         }
-        snapshot = current;
+        snapshot = usable(current);
         if (snapshot == null) {
             // The details (URL, error) go to the log, not into a 401 body a stranger may read.
             throw new AssertionRejectedException(RejectionReason.KEYS_UNAVAILABLE,
@@ -89,6 +93,10 @@ final class RemoteKeySource implements KeySource {
                     "kid " + AssertionRejectedException.quote(kid) + " is not one of " + snapshot.keys().kids());
         }
         return key;
+    }
+
+    private @Nullable Snapshot usable(@Nullable Snapshot snapshot) {
+        return snapshot != null && clock.instant().isBefore(snapshot.fetchedAt().plus(maxStale)) ? snapshot : null;
     }
 
     /** Starts a fetch unless one ran within {@code minRefreshInterval}; returns the running fetch, or null. */

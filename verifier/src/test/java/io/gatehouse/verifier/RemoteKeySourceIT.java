@@ -96,6 +96,17 @@ class RemoteKeySourceIT {
     }
 
     @Test
+    void verifyWhenKeySetCouldNotBeRefreshedForADayThenKeysUnavailable() throws Exception {
+        verify(oldKey);
+        gateway.failWith(503);
+        clock.advance(Duration.ofHours(23));
+        assertThat(verify(oldKey).subject()).isEqualTo("u-17");
+
+        clock.advance(Duration.ofHours(1));
+        assertReason(oldKey, RejectionReason.KEYS_UNAVAILABLE);
+    }
+
+    @Test
     void verifyWhenGatewayNeverAnsweredThenKeysUnavailableUntilItDoes() throws Exception {
         gateway.failWith(500);
         assertReason(oldKey, RejectionReason.KEYS_UNAVAILABLE);
