@@ -128,4 +128,25 @@ class HygieneIT extends GatewayITSupport {
         assertThat(upstream.last().path()).isEqualTo("/api/items");
         assertThat(upstream.last().query()).isEqualTo("x=1");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a%2Fb", "/a/%2e%2e/b", "/a%00b", "//admin", "/a/./b"})
+    void http2WhenPathAmbiguousThen400AndUpstreamSawNothing(String path) {
+        var response = client().http2().get(path, Map.of("Accept", "application/json"));
+
+        assertThat(response.protocol()).isEqualTo("HTTP/2.0");
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void http2WhenSpoofedGatehouseHeaderThenUpstreamGetsOnlyTheGatewaysAssertion() {
+        var response = client().http2().get("/h2", Map.of("X-Gatehouse-Assertion", "forged",
+                "x_gatehouse_user", "pat", "X-Forwarded-For", "1.2.3.4"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(upstream.last().header("x-gatehouse-assertion")).isNotEqualTo("forged").startsWith("ey");
+        assertThat(upstream.last().hasHeader("x_gatehouse_user")).isFalse();
+        assertThat(upstream.last().header("x-forwarded-for")).doesNotContain("1.2.3.4");
+    }
 }
