@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** CIDR membership against integer arithmetic, for IPv4 and IPv6, on generated addresses and prefixes. */
-class CidrProperties {
+class CidrPropertiesTest {
 
     @Property(tries = 2000)
     void v4ContainsExactlyTheAddressesSharingThePrefix(@ForAll int network, @ForAll int address,

@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Glob matching against a regular-expression model of the documented semantics, on generated patterns and paths. */
-class GlobProperties {
+class GlobPropertiesTest {
 
     @Property(tries = 2000)
     void matchesWhenRegexModelMatches(@ForAll("patterns") String pattern, @ForAll("paths") String path) {
