@@ -60,19 +60,23 @@ public final class DeviceWebFilter implements WebFilter, Ordered {
         if (forwarded == null) {
             return chain.filter(exchange);
         }
+        // Consumed here: upstreams learn the device from the assertion only, never from this header.
+        ServerWebExchange consumed = exchange.mutate()
+                .request(r -> r.headers(h -> h.remove(forwardedHeader)))
+                .build();
         try {
             Optional<X509Certificate> certificate = certificates.forwarded(forwarded);
             if (certificate.isEmpty()) {
-                return chain.filter(exchange);
+                return chain.filter(consumed);
             }
-            return lookup(ClientCertificates.sha256Hex(certificate.get()), context, exchange, chain);
+            return lookup(ClientCertificates.sha256Hex(certificate.get()), context, consumed, chain);
         } catch (GeneralSecurityException | RuntimeException e) {
             // A forwarded certificate we cannot verify is a presented device that counts unknown, and says why.
             String id = "forwarded-certificate-invalid";
             context.device(id, DevicePosture.unknown(id, "invalid forwarded certificate"),
                     new Reason(PostureLookup.CERTIFICATE_INVALID, "forwarded client certificate rejected ("
                             + e.getClass().getSimpleName() + "); device counts as unknown"));
-            return chain.filter(exchange);
+            return chain.filter(consumed);
         }
     }
 

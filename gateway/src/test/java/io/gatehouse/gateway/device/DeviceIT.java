@@ -118,4 +118,17 @@ class DeviceIT extends GatewayITSupport {
             inventory.mode(InventoryStub.Mode.ANSWER);
         }
     }
+
+    @Test
+    void requestWhenForwardedCertificateHeaderFromUntrustedPeerThenIgnored() throws Exception {
+        DevPki.Issued laptop = device("laptop-forwarded-untrusted", HIGH);
+        String pem = java.net.URLEncoder.encode(java.nio.file.Files.readString(laptop.certificatePem()),
+                StandardCharsets.UTF_8).replace("+", "%20");
+
+        GatewayClient.Response response = client().get("/x", Map.of("Accept", "application/json",
+                "X-Forwarded-Client-Cert", pem));
+
+        assertThat(response.status()).as(response.body()).isIn(401, 403);
+        assertThat(upstream.received()).isEmpty();
+    }
 }

@@ -41,8 +41,11 @@ class DeviceWebFilterTest {
     static DevPki.Issued stranger;
 
     private final AtomicBoolean chained = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<org.springframework.web.server.ServerWebExchange> passed =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final WebFilterChain chain = exchange -> {
         chained.set(true);
+        passed.set(exchange);
         return Mono.empty();
     };
     private DeviceWebFilter filter;
@@ -115,6 +118,7 @@ class DeviceWebFilterTest {
         filter.filter(exchange, chain).block();
 
         assertThat(RequestContext.of(exchange).certificateSha256()).isEqualTo(laptop.sha256());
+        assertThat(passed.get().getRequest().getHeaders().containsKey("X-Forwarded-Client-Cert")).isFalse();
     }
 
     @Test
