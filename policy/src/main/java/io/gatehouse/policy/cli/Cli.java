@@ -10,10 +10,13 @@ final class Cli {
     private Cli() {
     }
 
+    /** {@code file} is the file named on the command line; the exception may name another one it refers to. */
     static int unreadable(CommandLine.Model.CommandSpec spec, Path file, IOException e) {
-        String why = e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": "
-                + e.getMessage();
-        return fail(spec, file + ": cannot read: " + why);
+        if (e instanceof NoSuchFileException missing) {
+            String named = missing.getFile() == null ? file.toString() : missing.getFile();
+            return fail(spec, named + ": cannot read: no such file");
+        }
+        return fail(spec, file + ": cannot read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     static int fail(CommandLine.Model.CommandSpec spec, String line) {

@@ -45,6 +45,15 @@ class GatehousePolicyCommandTest {
     }
 
     @Test
+    void testWhenTheConfigFileIsMissingThenNamesItAndExitsTwo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.test.yaml");
+        Files.writeString(file, "config: missing.yaml\ncases: []\n");
+        Run run = run("test", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("missing.yaml: cannot read: no such file");
+    }
+
+    @Test
     void checkWhenConfigIsValidThenExitZero() {
         Run run = run("check", EXAMPLES + "gatehouse.yaml");
         assertThat(run.exit()).isZero();
