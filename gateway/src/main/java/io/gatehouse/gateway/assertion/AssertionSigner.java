@@ -1,19 +1,18 @@
 package io.gatehouse.gateway.assertion;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * token to this request, and {@code device} {id, trust} when a device was presented. An anonymous request on a
  * {@code public} route gets {@code sub: "anonymous"} and no email or groups.
  *
+ * <p>The JWS is assembled here rather than through Nimbus's {@code SignedJWT}: the header is encoded once per key,
+ * the payload is written by Jackson, and each thread keeps an initialised {@link Signature} per key; the DER signature
+ * is transcoded to JOSE's R||S form by Nimbus. That keeps the cost near the signature itself (see docs/performance.md).
+ *
  * <p>Throws {@link IllegalStateException} when no key may sign now (all retired or not yet valid): the caller
  * fails closed.
  */
@@ -40,7 +43,10 @@ public final class AssertionSigner {
     private final String issuer;
     private final Clock clock;
     private final @Nullable Provider provider;
-    private final Map<String, ECDSASigner> signers = new ConcurrentHashMap<>();
+    private final Map<String, KeySigner> signers = new ConcurrentHashMap<>();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     public AssertionSigner(SigningKeys keys, String issuer, Clock clock, @Nullable Provider provider) {
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -68,55 +74,78 @@ public final class AssertionSigner {
         http.put("method", method);
         http.put("host", host);
         http.put("path", path);
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .audience(audience)
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(keys.ttl())))
-                .jwtID(jti)
-                .claim("http", http);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("aud", audience);
         if (identity != null) {
-            claims.subject(identity.sub()).claim("groups", identity.groups());
+            claims.put("sub", identity.sub());
             if (identity.email() != null) {
-                claims.claim("email", identity.email());
+                claims.put("email", identity.email());
             }
+            claims.put("groups", identity.groups());
         } else {
-            claims.subject(ANONYMOUS_SUBJECT);
+            claims.put("sub", ANONYMOUS_SUBJECT);
         }
+        long iat = now.getEpochSecond();
+        claims.put("iat", iat);
+        claims.put("exp", iat + keys.ttl().toSeconds());
+        claims.put("jti", jti);
+        claims.put("http", http);
         if (device != null) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("id", device.id());
             d.put("trust", device.trust().wireName());
-            claims.claim("device", d);
+            claims.put("device", d);
         }
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid())
-                    .type(JOSEObjectType.JWT).build(), claims.build());
-            jwt.sign(signer(key));
-            return new Assertion(jwt.serialize(), jti, key.kid());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign the assertion with key " + key.kid(), e);
-        }
+        return new Assertion(signers.computeIfAbsent(key.kid(), kid -> new KeySigner(key, provider)).sign(claims), jti, key.kid());
     }
 
-    private ECDSASigner signer(SigningKey key) {
-        return signers.computeIfAbsent(key.kid(), kid -> {
+    /** One key's encoded header and per-thread initialised signatures. */
+    private static final class KeySigner {
+        private final String headerPrefix;
+        private final ThreadLocal<Signature> signature;
+
+        KeySigner(SigningKey key, @Nullable Provider provider) {
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("alg", "ES256");
+            header.put("typ", "JWT");
+            header.put("kid", key.kid());
             try {
-                ECDSASigner signer = new ECDSASigner(key.key());
-                if (provider != null) {
-                    signer.getJCAContext().setProvider(provider);
-                }
-                return signer;
-            } catch (JOSEException e) {
-                throw new IllegalStateException("signing key " + kid + " is not usable for ES256", e);
+                this.headerPrefix = B64.encodeToString(JSON.writeValueAsBytes(header)) + ".";
+                java.security.interfaces.ECPrivateKey privateKey = key.key().toECPrivateKey();
+                this.signature = ThreadLocal.withInitial(() -> {
+                    try {
+                        Signature s = provider == null ? Signature.getInstance("SHA256withECDSA")
+                                : Signature.getInstance("SHA256withECDSA", provider);
+                        s.initSign(privateKey);
+                        return s;
+                    } catch (GeneralSecurityException e) {
+                        throw new IllegalStateException("signing key " + key.kid() + " is not usable for ES256", e);
+                    }
+                });
+            } catch (JsonProcessingException | JOSEException e) {
+                throw new IllegalStateException("signing key " + key.kid() + " is not usable for ES256", e);
             }
-        });
+        }
+
+        String sign(Map<String, Object> claims) {
+            try {
+                String signingInput = headerPrefix + B64.encodeToString(JSON.writeValueAsBytes(claims));
+                Signature s = signature.get();
+                s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+                byte[] joseSignature = ECDSA.transcodeSignatureToConcat(s.sign(), 64);
+                return signingInput + "." + B64.encodeToString(joseSignature);
+            } catch (JsonProcessingException | GeneralSecurityException | JOSEException e) {
+                signature.remove(); // a failed Signature may be left half-updated: this thread starts afresh next time
+                throw new IllegalStateException("cannot sign the assertion", e);
+            }
+        }
     }
 
     /** 128 random bits, URL-safe; unpredictable is not needed (it is signed), unique is. */
     private static String newJti() {
         byte[] bytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return B64.encodeToString(bytes);
     }
 }
