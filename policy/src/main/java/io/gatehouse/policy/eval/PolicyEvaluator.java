@@ -15,7 +15,7 @@ import java.util.List;
  * Decides one request on its route (DESIGN.md, "Configuration"). Steps: 1. every deny rule in order; the first
  * that holds wins: deny, with that rule's holding reasons. 2. every allow rule in order; the first that holds
  * allows, with its holding reasons. 3. otherwise deny with "no allow rule matched" followed by each allow rule's
- * failing reasons (the first criterion that failed in it). A route without rules denies everything. In audit
+ * failing reasons (the first criterion that failed in it), each distinct reason once. A route without rules denies everything. In audit
  * mode a deny is not enforced. Pure and thread-safe.
  */
 public final class PolicyEvaluator {
@@ -45,7 +45,12 @@ public final class PolicyEvaluator {
         List<Reason> failed = new ArrayList<>();
         failed.add(NO_ALLOW);
         for (Rule rule : policy.allow()) {
-            failed.addAll(rule.evaluate(request).reasons());
+            for (Reason reason : rule.evaluate(request).reasons()) {
+                // device notes follow every failing device criterion; say them once
+                if (!failed.contains(reason)) {
+                    failed.add(reason);
+                }
+            }
         }
         return deny(route, null, failed);
     }
