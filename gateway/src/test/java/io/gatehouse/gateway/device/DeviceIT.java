@@ -131,4 +131,24 @@ class DeviceIT extends GatewayITSupport {
         assertThat(response.status()).as(response.body()).isIn(401, 403);
         assertThat(upstream.received()).isEmpty();
     }
+
+    @Test
+    void metricsOnTheManagementPortShowPostureCacheAndBreaker() throws Exception {
+        DevPki.Issued laptop = device("laptop-metrics", HIGH);
+        get(laptop);
+        get(laptop);
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(gateway.managementUri("/actuator/prometheus"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(metrics).contains("gatehouse_posture_cache_hits_total", "gatehouse_posture_cache_misses_total",
+                "gatehouse_posture_breaker_state", "gatehouse_posture_lookups_total{outcome=\"answered\"}");
+        assertThat(metricValue(metrics, "gatehouse_posture_cache_hits_total")).isGreaterThanOrEqualTo(1.0);
+    }
+
+    private static double metricValue(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }
