@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides one request on its route (DESIGN.md, "Configuration"). Steps: 1. every deny rule in order; the first
- * that holds wins: deny, with that rule's holding reasons. 2. every allow rule in order; the first that holds
- * allows, with its holding reasons. 3. otherwise deny with "no allow rule matched" followed by each allow rule's
- * failing reasons (the first criterion that failed in it), each distinct reason once. A route without rules denies everything. In audit
- * mode a deny is not enforced. Pure and thread-safe.
+ * Decides one request on its route (DESIGN.md, "Configuration"). Steps:
+ * <ol>
+ *   <li>every deny rule in order; the first that holds wins: deny, with that rule's holding reasons;</li>
+ *   <li>every allow rule in order; the first that holds allows, with its holding reasons;</li>
+ *   <li>otherwise deny with "no allow rule matched" followed by each allow rule's failing reasons (the first
+ *       criterion that failed in it), each distinct reason once.</li>
+ * </ol>
+ * A route without rules denies everything. In audit mode a deny is not enforced. Pure and thread-safe.
  */
 public final class PolicyEvaluator {
     public static final Reason NO_ALLOW = new Reason("no-allow-rule", "no allow rule matched");
