@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -46,6 +48,8 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PublicListener publicListener;
+    /** One counter per route × outcome × enforced; route ids come from the config, so the set stays small. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -101,12 +105,13 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     }
 
     private void count(Decision decision) {
-        Counter.builder("gatehouse.decisions")
+        String route = decision.route() == null ? "none" : decision.route();
+        String key = route + '|' + decision.outcome().wireName() + '|' + decision.enforced();
+        counters.computeIfAbsent(key, k -> Counter.builder("gatehouse.decisions")
                 .description("policy decisions by route and outcome")
-                .tag("route", decision.route() == null ? "none" : decision.route())
+                .tag("route", route)
                 .tag("outcome", decision.outcome().wireName())
                 .tag("enforced", Boolean.toString(decision.enforced()))
-                .register(meters)
-                .increment();
+                .register(meters)).increment();
     }
 }
