@@ -18,6 +18,8 @@ public final class HeaderRules {
 
     private static final Pattern HOST = Pattern.compile(
             "(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(?::(?<port>[0-9]{1,5}))?");
+    private static final java.util.Set<String> SENSITIVE = java.util.Set.of("authorization", "proxy-authorization",
+            "cookie", "set-cookie", "x-gatehouse-assertion", "x-api-key", "x-auth-token");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
     private HeaderRules() {
@@ -41,8 +43,10 @@ public final class HeaderRules {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                // Never echo a credential into the 400 body or the decision log.
+                String shown = SENSITIVE.contains(name.toLowerCase(Locale.ROOT)) ? "(value not shown)" : value;
                 return Optional.of(new Rejection(RejectedPattern.HEADER_CONTROL_CHARACTER, String.valueOf(c),
-                        "header " + name, value));
+                        "header " + name, shown));
             }
         }
         return Optional.empty();

@@ -86,4 +86,15 @@ class HeaderRulesTest {
 
         assertThat(HeaderRules.check(headers, URI.create("https://[::1]:8443/"))).isEmpty();
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Authorization", "cookie", "Proxy-Authorization"})
+    void checkWhenCredentialHeaderHasControlCharacterThenMessageDoesNotShowTheValue(String name) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.add(name, "Bearer secret-token\u0000");
+
+        Rejection rejection = HeaderRules.check(headers, TARGET).orElseThrow();
+
+        assertThat(rejection.message()).doesNotContain("secret-token").contains("(value not shown)");
+    }
 }
