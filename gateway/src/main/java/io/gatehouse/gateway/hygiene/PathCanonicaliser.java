@@ -66,7 +66,9 @@ public final class PathCanonicaliser {
      * other encoded characters (a {@code %0A} in form text) are the application's business.
      */
     public static Optional<Rejection> checkQuery(String rawQuery) {
-        return scanRaw(rawQuery, "query", false);
+        // Quote what was found, never the query itself: it may carry a token or a signed URL's signature.
+        return scanRaw(rawQuery, "query", false)
+                .map(r -> new Rejection(r.pattern(), r.found(), r.where(), "(not shown)"));
     }
 
     private static Optional<Rejection> scanRaw(String raw, String where, boolean isPath) {

@@ -125,6 +125,13 @@ class RejectedPatternTest {
     }
 
     @Test
+    void checkQueryWhenRejectedThenMessageDoesNotShowTheQuery() {
+        Rejection r = PathCanonicaliser.checkQuery("access_token=secret&x=%zz").orElseThrow();
+
+        assertThat(r.message()).contains("\"%zz\"").doesNotContain("secret");
+    }
+
+    @Test
     void messageEscapesControlCharacters() {
         Rejection r = new Rejection(RejectedPattern.NUL, "\u0000", "path", "/a\u0000\"b");
         assertThat(r.message()).isEqualTo("NUL character: found \"\\x00\" in the path \"/a\\x00\\\"b\"");
