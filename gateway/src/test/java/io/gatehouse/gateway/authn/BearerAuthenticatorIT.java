@@ -162,6 +162,14 @@ class BearerAuthenticatorIT {
     }
 
     @Test
+    void authenticateWhenIssuerIsHugeThenDescriptionStaysShort() {
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(() ->
+                authenticator.authenticate(idp.rs256(c -> c.issuer("https://x/" + "a".repeat(10_000)))).block());
+
+        assertThat(((BearerAuthenticationException) error).reason().text()).hasSizeLessThan(210);
+    }
+
+    @Test
     void authenticateWhenIssuerMissingThenError() {
         assertRejected(authenticator.authenticate(idp.rs256(c -> c.issuer(null))), "iss is missing");
     }
