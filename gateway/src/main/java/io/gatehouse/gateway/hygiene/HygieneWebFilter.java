@@ -53,20 +53,21 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         URI uri = request.getURI();
         Optional<URI> absolute = absoluteTarget(request);
         Optional<Rejection> found = HeaderRules.check(request.getHeaders(), absolute.orElse(uri));
-        String canonical = null;
+        @Nullable String canonical = null;
         if (found.isEmpty()) {
-            String[] target = rawTarget(request, uri);
-            PathVerdict verdict = PathCanonicaliser.canonicalise(target[0]);
+            RawTarget target = rawTarget(request, uri);
+            PathVerdict verdict = PathCanonicaliser.canonicalise(target.path());
             if (verdict instanceof PathVerdict.Rejected rejected) {
                 found = Optional.of(rejected.rejection());
-            } else if (!target[0].equals(nullToEmpty(uri.getRawPath())) && !target[0].isEmpty()) {
+            } else if (!target.path().equals(nullToEmpty(uri.getRawPath())) && !target.path().isEmpty()) {
                 // Netty and Spring read the request line differently: nobody can say which path was meant.
                 found = Optional.of(new Rejection(RejectedPattern.TARGET_MISMATCH, nullToEmpty(uri.getRawPath()),
-                        "request target", target[0]));
+                        "request target", target.path()));
             } else {
                 canonical = ((PathVerdict.Accepted) verdict).path();
-                if (target[1] != null) {
-                    found = PathCanonicaliser.checkQuery(target[1]);
+                String query = target.query();
+                if (query != null) {
+                    found = PathCanonicaliser.checkQuery(query);
                 }
             }
         }
@@ -120,10 +121,13 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
      * Path and query of the request target exactly as received (Netty's request line), so that what Spring's URI
      * parsing would drop or change (a fragment, raw non-ASCII bytes) is judged too; Spring's URI when not on Netty.
      */
-    private static String[] rawTarget(ServerHttpRequest request, URI uri) {
+    private record RawTarget(String path, @Nullable String query) {
+    }
+
+    private static RawTarget rawTarget(ServerHttpRequest request, URI uri) {
         HttpServerRequest netty = netty(request);
         if (netty == null) {
-            return new String[] {nullToEmpty(uri.getRawPath()), uri.getRawQuery()};
+            return new RawTarget(nullToEmpty(uri.getRawPath()), uri.getRawQuery());
         }
         String target = netty.uri();
         int scheme = target.indexOf("://");
@@ -134,8 +138,8 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
             target = start < 0 ? "" : target.substring(start);
         }
         int question = target.indexOf('?');
-        return question < 0 ? new String[] {target, null}
-                : new String[] {target.substring(0, question), target.substring(question + 1)};
+        return question < 0 ? new RawTarget(target, null)
+                : new RawTarget(target.substring(0, question), target.substring(question + 1));
     }
 
     /** Reactor Netty's request under Spring's, or null (another server, or a test's mock request). */
@@ -148,7 +152,7 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         }
     }
 
-    private static String nullToEmpty(String value) {
+    private static String nullToEmpty(@Nullable String value) {
         return value == null ? "" : value;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a raw request path (as received, still percent-encoded) into its one canonical form, or rejects it.
@@ -109,7 +110,7 @@ public final class PathCanonicaliser {
         return Optional.empty();
     }
 
-    private static RejectedPattern encodedRow(int b, boolean isPath) {
+    private static @Nullable RejectedPattern encodedRow(int b, boolean isPath) {
         if (b == 0) {
             return RejectedPattern.NUL;
         }
