@@ -13,12 +13,22 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The whole path with a real bearer token: authenticated, decided on groups, asserted to the upstream. */
 class BearerDecisionIT extends GatewayITSupport {
 
     private TestIssuer issuer;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> decisionLog =
+            new ch.qos.logback.core.read.ListAppender<>();
+
+    @BeforeAll
+    void captureDecisionLog() {
+        decisionLog.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("gatehouse.decision")).addAppender(decisionLog);
+    }
 
     @Override
     protected String config(URI upstream) {
@@ -43,6 +53,7 @@ class BearerDecisionIT extends GatewayITSupport {
 
     @AfterAll
     void stopIssuer() {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(decisionLog);
         if (issuer != null) {
             issuer.close();
         }
@@ -71,5 +82,22 @@ class BearerDecisionIT extends GatewayITSupport {
         assertThat(response.header("WWW-Authenticate")).isNull();
         assertThat(response.json().path("reasons").toString()).contains("finance");
         assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void recordWhenBearerCallerThenLogNamesSubjectEmailGroupsAndAuthButNotTheToken() throws Exception {
+        String token = issuer.es256(c -> { });
+        GatewayClient.Response response = client().get("/payslips/12", Map.of("Authorization", "Bearer " + token));
+        String id = response.header("X-Request-Id");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> decisionLog.list.stream()
+                .anyMatch(e -> e.getFormattedMessage().contains(id)));
+        String line = decisionLog.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains(id)).findFirst().orElseThrow();
+        var who = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("who");
+        assertThat(who.path("auth").asText()).isEqualTo("bearer");
+        assertThat(who.path("subject").asText()).isEqualTo("u-17");
+        assertThat(who.path("email").asText()).isEqualTo("pat@corp.example");
+        assertThat(who.path("groups").toString()).contains("finance");
+        assertThat(line).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
     }
 }
