@@ -7,5 +7,5 @@ cd "$(dirname "$0")/../.."
 ./mvnw -B -ntp -q -pl device-inventory test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cd device-inventory
-exec java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+exec java -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   io.gatehouse.deviceinventory.bench.PostureLoadCheck "$@"

@@ -44,7 +44,10 @@ public final class PostureLoadCheck {
                         "--spring.main.banner-mode=off",
                         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer.jwksUri())) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            long seedStart = System.nanoTime();
             List<String> certs = seed(new Api(port), issuer.token("bench", "devices:write devices:report"), devices);
+            System.out.printf("seeding: %d PUTs + %d reports in %.1f s%n", devices, devices,
+                    (System.nanoTime() - seedStart) / 1e9);
             String token = issuer.token("gateway", "posture:read");
             System.out.printf("seeded %d devices; %d clients for %d s (after a %d s warm-up)%n", devices, clients,
                     seconds, Math.max(3, seconds / 4));
@@ -54,6 +57,7 @@ public final class PostureLoadCheck {
             wrk(port, token, certs, clients, seconds);
             System.out.println("load average after: " + loadAverage());
         }
+        System.exit(0); // the test issuer's JWKS server thread would keep the JVM alive
     }
 
     private static List<String> seed(Api api, String token, int n) {
@@ -123,6 +127,11 @@ public final class PostureLoadCheck {
                 ms(all, 0.50), ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6, errors.get());
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     /** The machine is shared: the load average says how much of it the run had. */
     private static String loadAverage() throws IOException {
         Path p = Path.of("/proc/loadavg");
@@ -144,10 +153,19 @@ public final class PostureLoadCheck {
         s.append("}\nrequest = function()\n  return wrk.format('GET', '/v1/posture?cert_sha256=' .. "
                 + "certs[math.random(#certs)])\nend\n");
         Files.writeString(lua, s);
+        long cpuBefore = processCpuNanos();
         Process p = new ProcessBuilder("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--latency",
                 "-H", "Authorization: Bearer " + token, "-s", lua.toString(), "http://127.0.0.1:" + port)
-                .inheritIO().start();
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(out);
         System.out.println("wrk exit " + p.waitFor());
+        long cpu = processCpuNanos() - cpuBefore;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        if (m.find()) {
+            // Only the service runs in this JVM during the wrk phase; PostgreSQL's own CPU is not counted.
+            System.out.printf("service JVM CPU per lookup (wrk phase): %.3f ms%n", cpu / 1e6 / Long.parseLong(m.group(1)));
+        }
         Files.deleteIfExists(lua);
     }
 }
