@@ -6,7 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One recorded change. {@code changes} maps a field's JSON name to {@code {"from": old, "to": new}}; a created
+ * One recorded change: {@code actor} is the token's subject, {@code client} the OAuth2 client it came through.
+ * {@code changes} maps a field's JSON name to {@code {"from": old, "to": new}}; a created
  * device has {@code from} null everywhere.
  */
 public record HistoryEntry(
@@ -14,6 +15,7 @@ public record HistoryEntry(
         String deviceId,
         Instant at,
         String actor,
+        @Nullable String client,
         Action action,
         @Nullable String reason,
         long version,

@@ -6,6 +6,7 @@ import io.gatehouse.deviceinventory.audit.HistoryRepository;
 import io.gatehouse.deviceinventory.trust.TrustLevel;
 import io.gatehouse.deviceinventory.trust.TrustPolicy;
 import io.gatehouse.deviceinventory.trust.TrustSql;
+import io.gatehouse.deviceinventory.web.Actor;
 import io.gatehouse.deviceinventory.web.ApiProblem;
 import io.gatehouse.deviceinventory.web.Versions;
 import java.time.Clock;
@@ -77,7 +78,7 @@ public class DeviceService {
     }
 
     @Transactional
-    public Written upsert(String id, DeviceRequests.Upsert body, long ifMatch, String actor) {
+    public Written upsert(String id, DeviceRequests.Upsert body, long ifMatch, Actor actor) {
         DeviceRequests.checkId(id);
         DeviceRequests.Upsert.Checked in = body.check();
         Instant now = now();
@@ -116,7 +117,7 @@ public class DeviceService {
     }
 
     @Transactional
-    public DeviceView report(String id, DeviceRequests.Report body, long ifMatch, String actor) {
+    public DeviceView report(String id, DeviceRequests.Report body, long ifMatch, Actor actor) {
         DeviceRequests.checkId(id);
         Device existing = lockForWrite(id);
         Instant now = now(); // after the lock, so a queued report defaults to a time after the one before it
@@ -135,7 +136,7 @@ public class DeviceService {
     }
 
     @Transactional
-    public DeviceView quarantine(String id, DeviceRequests.Reason body, long ifMatch, String actor) {
+    public DeviceView quarantine(String id, DeviceRequests.Reason body, long ifMatch, Actor actor) {
         DeviceRequests.checkId(id);
         String reason = Objects.requireNonNull(body.check(true));
         Device existing = lockForWrite(id);
@@ -148,7 +149,7 @@ public class DeviceService {
     }
 
     @Transactional
-    public DeviceView release(String id, DeviceRequests.Reason body, long ifMatch, String actor) {
+    public DeviceView release(String id, DeviceRequests.Reason body, long ifMatch, Actor actor) {
         DeviceRequests.checkId(id);
         String reason = body.check(false);
         Device existing = lockForWrite(id);
@@ -163,7 +164,7 @@ public class DeviceService {
         return write(existing, next, Action.RELEASED, reason, actor, now);
     }
 
-    private DeviceView write(Device existing, Device next, Action action, @Nullable String reason, String actor,
+    private DeviceView write(Device existing, Device next, Action action, @Nullable String reason, Actor actor,
                              Instant now) {
         Map<String, Change> changes = diff(existing, next);
         if (changes.isEmpty() && action == Action.UPDATED) {

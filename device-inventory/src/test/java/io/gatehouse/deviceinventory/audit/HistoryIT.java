@@ -34,6 +34,7 @@ class HistoryIT extends InventoryIT {
         assertThat(items.findValuesAsText("actor"))
                 .containsExactly("admin-1", "editor-7", "mdm-agent", "editor-7", "editor-7");
         assertThat(items.findValuesAsText("version")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(items.findValuesAsText("client")).containsOnly("gatehouse-test");
 
         JsonNode updated = items.get(1).get("changes");
         assertThat(updated.get("owner").get("from").asText()).isEqualTo("pat@corp.example");

@@ -97,7 +97,8 @@ public final class TestIssuer {
         try {
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(iss).subject(subject)
                     .issueTime(Date.from(expires.minus(Duration.ofMinutes(10)))).expirationTime(Date.from(expires))
-                    .jwtID(UUID.randomUUID().toString()).claim("scope", scopes).build();
+                    .jwtID(UUID.randomUUID().toString()).claim("scope", scopes).claim("azp", "gatehouse-test")
+                    .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID()).build(),
                     claims);
             jwt.sign(new RSASSASigner(with));
