@@ -1,0 +1,126 @@
+package io.gatehouse.gateway.login;
+
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.session.BrowserSessions;
+import io.gatehouse.gateway.session.SessionCookies;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Starts a login (DESIGN.md, "Identity"): called by the DECIDE stage for a browser navigation without a session, or
+ * with a login too old for a rule's {@code max_auth_age} (step-up). Steps:
+ * <ol>
+ *   <li>Make a fresh state, nonce and PKCE verifier (32 random bytes each).</li>
+ *   <li>Remember them, with the URL asked for (path and query of THIS request, nothing else) and the host, in the
+ *       pre-login session named by the {@code __Host-gatehouse-login} cookie, under the state: single use.</li>
+ *   <li>302 to the IdP's authorization endpoint, with {@code redirect_uri} = {@code /.gatehouse/callback} on this host
+ *       (and {@code max_age=0&prompt=login} for step-up).</li>
+ * </ol>
+ * When the IdP's discovery document cannot be fetched, the answer is a 503 page, never a loop or a stack trace.
+ */
+public final class BrowserLogin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrowserLogin.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String ATTEMPT = "login.";
+
+    private final OidcClient oidc;
+    private final BrowserSessions sessions;
+    private final OidcProperties properties;
+
+    public BrowserLogin(OidcClient oidc, BrowserSessions sessions, OidcProperties properties) {
+        this.oidc = Objects.requireNonNull(oidc, "oidc");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.properties = Objects.requireNonNull(properties, "properties");
+    }
+
+    public Mono<Void> start(ServerWebExchange exchange, boolean stepUp) {
+        ServerHttpRequest request = exchange.getRequest();
+        String state = random();
+        String nonce = random();
+        String verifier = random();
+        String attempt = LoginAttempt.encode(new LoginAttempt(nonce, verifier, origin(request), returnPath(request)));
+        URI callback = URI.create(origin(request) + LoginRouter.CALLBACK);
+        return oidc.authorizationUrl(callback, state, nonce, verifier, stepUp)
+                .flatMap(url -> remember(exchange, state, attempt).then(Mono.defer(() -> {
+                    exchange.getResponse().setStatusCode(HttpStatus.FOUND);
+                    exchange.getResponse().getHeaders().setLocation(url);
+                    exchange.getResponse().getHeaders().setCacheControl("no-store");
+                    return exchange.getResponse().setComplete();
+                })))
+                .onErrorResume(e -> {
+                    LOG.warn("cannot start a login: the IdP at {} is unreachable ({})", properties.issuerUri(), e.toString());
+                    return LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                            "The sign-in service cannot be reached right now. Please try again in a few minutes.",
+                            RequestContext.of(exchange).requestId());
+                });
+    }
+
+    private Mono<Void> remember(ServerWebExchange exchange, String state, String attempt) {
+        String loginId = SessionCookies.read(exchange, SessionCookies.LOGIN);
+        Mono<Boolean> added = loginId == null ? Mono.just(false)
+                : sessions.addLoginAttribute(loginId, ATTEMPT + state, attempt);
+        return added.flatMap(ok -> ok ? Mono.<Void>empty()
+                : sessions.createLogin(Map.of(ATTEMPT + state, attempt), properties.loginTimeout())
+                        .doOnNext(id -> SessionCookies.setLogin(exchange, id, properties.loginTimeout()))
+                        .then());
+    }
+
+    /** {@code scheme://host[:port]} of this request: the host the browser is on. */
+    static String origin(ServerHttpRequest request) {
+        URI uri = request.getURI();
+        String scheme = request.getSslInfo() != null ? "https" : "http";
+        boolean defaultPort = uri.getPort() < 0 || (scheme.equals("https") && uri.getPort() == 443)
+                || (scheme.equals("http") && uri.getPort() == 80);
+        return scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
+    }
+
+    /**
+     * The path and query of the request that needed a login: always an absolute path, so that appended to
+     * {@link #origin} it stays on this host ({@code //evil.example} or {@code /\evil.example} become {@code /}).
+     */
+    static String returnPath(ServerHttpRequest request) {
+        String path = request.getURI().getRawPath();
+        String query = request.getURI().getRawQuery();
+        if (path == null || path.isEmpty() || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) {
+            path = "/";
+        }
+        return query == null ? path : path + "?" + query;
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** One login in progress, stored in the pre-login session under its state. */
+    record LoginAttempt(String nonce, String verifier, String origin, String returnPath) {
+
+        static String encode(LoginAttempt a) {
+            Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
+            return String.join(".", a.nonce, a.verifier, b.encodeToString(a.origin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    b.encodeToString(a.returnPath.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+
+        static @Nullable LoginAttempt decode(String text) {
+            String[] parts = text.split("\\.", -1);
+            if (parts.length != 4) {
+                return null;
+            }
+            Base64.Decoder b = Base64.getUrlDecoder();
+            return new LoginAttempt(parts[0], parts[1], new String(b.decode(parts[2]), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(b.decode(parts[3]), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.gatehouse.gateway.login;
+
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.openid.connect.sdk.LogoutRequest;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.session.BrowserSessions;
+import io.gatehouse.gateway.session.SessionCookies;
+import io.gatehouse.gateway.session.SessionFacts;
+import io.gatehouse.gateway.session.TokenRefresher;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's login endpoints on every routed host (DESIGN.md, "Reserved paths"), answered before any policy:
+ * <ul>
+ *   <li>{@code GET /.gatehouse/callback}: take the login attempt named by {@code state} out of the pre-login session
+ *       (single use; from another browser or host it is not found), redeem the code with the PKCE verifier, validate
+ *       the ID token and nonce, end any previous session, create a NEW session and 302 to the URL first asked for on
+ *       this host. Nothing in the query decides where the browser goes.</li>
+ *   <li>{@code GET|POST /.gatehouse/logout}: end the session, then RP-initiated logout at the IdP's
+ *       {@code end_session_endpoint} with {@code id_token_hint} and {@code post_logout_redirect_uri} =
+ *       {@code /.gatehouse/signed-out} on this host.</li>
+ *   <li>{@code POST /.gatehouse/backchannel-logout}: OIDC Back-Channel Logout 1.0; 200 when the logout token is
+ *       valid (every session of its {@code sid}, or of its {@code sub} when it names no sid, ends), 400 otherwise.</li>
+ * </ul>
+ */
+public final class LoginRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginRouter.class);
+    public static final String CALLBACK = "/.gatehouse/callback";
+    public static final String LOGOUT = "/.gatehouse/logout";
+    public static final String SIGNED_OUT = "/.gatehouse/signed-out";
+    public static final String BACKCHANNEL_LOGOUT = "/.gatehouse/backchannel-logout";
+
+    private final OidcClient oidc;
+    private final BrowserSessions sessions;
+    private final OidcProperties properties;
+    private final Clock clock;
+
+    public LoginRouter(OidcClient oidc, BrowserSessions sessions, OidcProperties properties, Clock clock) {
+        this.oidc = Objects.requireNonNull(oidc, "oidc");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public RouterFunction<ServerResponse> routes() {
+        return RouterFunctions.route(RequestPredicates.GET(CALLBACK), this::callback)
+                .andRoute(RequestPredicates.GET(LOGOUT).or(RequestPredicates.POST(LOGOUT)), this::logout)
+                .andRoute(RequestPredicates.GET(SIGNED_OUT), this::signedOut)
+                .andRoute(RequestPredicates.POST(BACKCHANNEL_LOGOUT), this::backchannelLogout);
+    }
+
+    private Mono<ServerResponse> callback(ServerRequest request) {
+        var exchange = request.exchange();
+        String requestId = RequestContext.of(exchange).requestId();
+        String state = request.queryParam("state").orElse(null);
+        String loginId = SessionCookies.read(exchange, SessionCookies.LOGIN);
+        Mono<ServerResponse> expired = LoginPages.response(HttpStatus.BAD_REQUEST, "Sign-in expired",
+                "This sign-in is not valid any more (it was used, it took too long, or it was started in another"
+                        + " browser). Please start again.", requestId);
+        if (state == null || loginId == null) {
+            return expired;
+        }
+        String origin = BrowserLogin.origin(exchange.getRequest());
+        return sessions.takeLoginAttribute(loginId, BrowserLogin.ATTEMPT + state)
+                .mapNotNull(BrowserLogin.LoginAttempt::decode)
+                .filter(attempt -> attempt.origin().equals(origin))
+                .flatMap(attempt -> {
+                    String code = request.queryParam("code").orElse(null);
+                    if (code == null || request.queryParam("error").isPresent()) {
+                        return LoginPages.response(HttpStatus.BAD_REQUEST, "Sign-in did not complete",
+                                "The sign-in service did not let you in. Please start again.", requestId);
+                    }
+                    return oidc.redeem(code, URI.create(origin + CALLBACK), attempt.verifier(), attempt.nonce())
+                            .flatMap(login -> signIn(exchange, login))
+                            .flatMap(ignored -> ServerResponse.status(HttpStatus.FOUND)
+                                    .location(URI.create(origin + attempt.returnPath()))
+                                    .header("Cache-Control", "no-store").build())
+                            .onErrorResume(e -> failed(e, requestId));
+                })
+                .switchIfEmpty(expired);
+    }
+
+    private Mono<String> signIn(org.springframework.web.server.ServerWebExchange exchange, OidcClient.Login login) {
+        IDTokenClaimsSet claims = login.claims();
+        var jwt = login.jwt();
+        Date authTime = claims.getAuthenticationTime();
+        String sid = jwt.getClaim("sid") instanceof String s ? s : null;
+        SessionFacts facts = new SessionFacts(claims.getSubject().getValue(), claims.getStringClaim("email"),
+                OidcClient.groups(jwt), OidcClient.otherClaims(jwt), authTime == null ? null : authTime.toInstant(),
+                sid, login.refreshToken(), login.idToken(), login.accessExpiresAt(),
+                clock.instant().plus(properties.sessionMaxAge()));
+        String previous = SessionCookies.read(exchange, SessionCookies.SESSION);
+        // A new session id at every login, whatever the browser held: a planted id never becomes a login.
+        Mono<Void> endPrevious = previous == null ? Mono.empty() : sessions.delete(previous);
+        return endPrevious.then(sessions.create(facts)).doOnNext(id -> {
+            SessionCookies.setSession(exchange, id);
+            LOG.info("login: session {} for sub {}", BrowserSessions.hash(id), facts.sub());
+        });
+    }
+
+    private static Mono<ServerResponse> failed(Throwable e, String requestId) {
+        if (e instanceof TokenRefresher.Rejected || e instanceof com.nimbusds.jose.proc.BadJOSEException) {
+            LOG.warn("login failed: {}", e.toString());
+            return LoginPages.response(HttpStatus.BAD_REQUEST, "Sign-in failed",
+                    "The sign-in could not be verified. Please start again.", requestId);
+        }
+        LOG.warn("login failed, the IdP is unreachable: {}", e.toString());
+        return LoginPages.response(HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                "The sign-in service cannot be reached right now. Please try again in a few minutes.", requestId);
+    }
+
+    private Mono<ServerResponse> logout(ServerRequest request) {
+        var exchange = request.exchange();
+        String origin = BrowserLogin.origin(exchange.getRequest());
+        URI signedOut = URI.create(origin + SIGNED_OUT);
+        String id = SessionCookies.read(exchange, SessionCookies.SESSION);
+        SessionCookies.clear(exchange, SessionCookies.SESSION);
+        Mono<URI> target = id == null ? Mono.just(signedOut) : sessions.find(id)
+                .flatMap(facts -> sessions.delete(id).then(endSessionUrl(facts, signedOut)))
+                .switchIfEmpty(Mono.defer(() -> sessions.delete(id).thenReturn(signedOut)));
+        return target.flatMap(uri -> ServerResponse.status(HttpStatus.FOUND).location(uri)
+                .header("Cache-Control", "no-store").build());
+    }
+
+    private Mono<URI> endSessionUrl(SessionFacts facts, URI signedOut) {
+        return oidc.metadata()
+                .mapNotNull(metadata -> metadata.getEndSessionEndpointURI())
+                .map(endpoint -> {
+                    try {
+                        return new LogoutRequest(endpoint, JWTParser.parse(facts.idToken()), signedOut, null).toURI();
+                    } catch (java.text.ParseException e) {
+                        return signedOut;
+                    }
+                })
+                .onErrorResume(e -> Mono.empty())
+                .defaultIfEmpty(signedOut);
+    }
+
+    private Mono<ServerResponse> signedOut(ServerRequest request) {
+        return LoginPages.response(HttpStatus.OK, "Signed out", "You are signed out of the gateway.",
+                RequestContext.of(request.exchange()).requestId());
+    }
+
+    private Mono<ServerResponse> backchannelLogout(ServerRequest request) {
+        return request.formData()
+                .mapNotNull(form -> form.getFirst("logout_token"))
+                .flatMap(token -> oidc.validateLogoutToken(token))
+                .flatMap(claims -> {
+                    String sid = claims.getSessionID() == null ? null : claims.getSessionID().getValue();
+                    String sub = sid != null || claims.getSubject() == null ? null : claims.getSubject().getValue();
+                    return sessions.endAll(sid, sub).doOnNext(n -> LOG.info(
+                            "back-channel logout: {} session(s) ended for sid {} sub {}", n, sid, sub));
+                })
+                .flatMap(n -> ServerResponse.ok().header("Cache-Control", "no-store").build())
+                .switchIfEmpty(Mono.defer(() -> invalid("logout_token is missing")))
+                .onErrorResume(e -> {
+                    LOG.warn("back-channel logout rejected: {}", e.toString());
+                    return invalid("the logout token is not valid");
+                });
+    }
+
+    private static Mono<ServerResponse> invalid(String description) {
+        return ServerResponse.badRequest().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
+                .bodyValue(Map.of("error", "invalid_request", "error_description", description));
+    }
+}
