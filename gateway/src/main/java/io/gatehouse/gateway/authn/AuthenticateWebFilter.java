@@ -3,7 +3,9 @@ package io.gatehouse.gateway.authn;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.hygiene.ProblemResponse;
+import io.gatehouse.gateway.session.SessionAuthenticator;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,13 +20,21 @@ import reactor.core.publisher.Mono;
  * answers 401 when the policy needs a login); a bad credential is answered here with 401,
  * {@code WWW-Authenticate: Bearer error="invalid_token", error_description="..."} and problem+json, and is recorded
  * as the rejection so the decision log shows it. A bad credential never falls back to anonymous.
+ * Without an {@code Authorization} header, the {@code __Host-gatehouse} session cookie (when browser login is
+ * configured) records {@code SESSION} with the session id's hash; an unknown or ended session counts as no credential.
  */
 public final class AuthenticateWebFilter implements WebFilter, Ordered {
 
     private final BearerAuthenticator bearer;
+    private final @Nullable SessionAuthenticator sessions;
 
     public AuthenticateWebFilter(BearerAuthenticator bearer) {
+        this(bearer, null);
+    }
+
+    public AuthenticateWebFilter(BearerAuthenticator bearer, @Nullable SessionAuthenticator sessions) {
         this.bearer = Objects.requireNonNull(bearer, "bearer");
+        this.sessions = sessions;
     }
 
     @Override
@@ -35,6 +45,13 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         RequestContext context = RequestContext.of(exchange);
+        // A request that names a bearer token is an API call: its cookie is not consulted, so a bad token never
+        // falls back to the browser's session.
+        if (sessions != null && !exchange.getRequest().getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) {
+            return sessions.authenticate(exchange)
+                    .doOnNext(s -> context.authenticated(RequestContext.AuthKind.SESSION, s.identity(), s.sessionIdHash()))
+                    .then(Mono.defer(() -> chain.filter(exchange)));
+        }
         return bearer.authenticate(exchange)
                 .doOnNext(identity -> context.authenticated(RequestContext.AuthKind.BEARER, identity, null))
                 .then(Mono.defer(() -> chain.filter(exchange)))

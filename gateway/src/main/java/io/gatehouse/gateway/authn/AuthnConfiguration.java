@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.authn;
 
+import io.gatehouse.gateway.session.SessionAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelOption;
@@ -36,8 +37,9 @@ public class AuthnConfiguration {
     }
 
     @Bean
-    AuthenticateWebFilter authenticateWebFilter(BearerAuthenticator bearerAuthenticator) {
-        return new AuthenticateWebFilter(bearerAuthenticator);
+    AuthenticateWebFilter authenticateWebFilter(BearerAuthenticator bearerAuthenticator,
+                                                ObjectProvider<SessionAuthenticator> sessionAuthenticator) {
+        return new AuthenticateWebFilter(bearerAuthenticator, sessionAuthenticator.getIfAvailable());
     }
 
     /** Discovery and JWKS fetches: short timeouts, so a slow IdP fails one request instead of piling them up. */
