@@ -3,10 +3,13 @@ package io.gatehouse.gateway.decision;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.login.BrowserLogin;
+import io.gatehouse.gateway.login.BrowserNavigation;
 import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.criteria.MaxAuthAgeCriterion;
 import io.gatehouse.policy.model.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -34,6 +38,10 @@ import reactor.core.publisher.Mono;
  *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
  *       decision, route and config version in the {@link RequestContext}.</li>
  *   <li>Let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()}).</li>
+ *   <li>Browser login (when configured): a top-level navigation ({@link BrowserNavigation}) that is anonymous and
+ *       matched no rule is sent to the IdP; one whose session login is too old for a {@code max_auth_age} rule is
+ *       sent there for step-up. Any other request failing on {@code max_auth_age} gets 401 with
+ *       {@code error="insufficient_user_authentication"}.</li>
  *   <li>Otherwise answer: no route → 404; anonymous and no allow rule matched → 401 with
  *       {@code WWW-Authenticate: Bearer} (the route is not satisfied anonymously, and logging in might change the
  *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons, as HTML for
@@ -48,10 +56,13 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PublicListener publicListener;
+    private final @Nullable BrowserLogin browserLogin;
     /** One counter per route × outcome × enforced; route ids come from the config, so the set stays small. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener) {
+    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener,
+                           ObjectProvider<BrowserLogin> browserLogin) {
+        this.browserLogin = browserLogin.getIfAvailable();
         this.config = Objects.requireNonNull(config, "config");
         this.publicListener = Objects.requireNonNull(publicListener, "publicListener");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -93,6 +104,22 @@ public final class DecideWebFilter implements WebFilter, Ordered {
         if (route == null) {
             return Problems.write(exchange, new Problems.Problem(HttpStatus.NOT_FOUND, "no-route", "Not found",
                     "No application is served at this address.", reasons, id, null));
+        }
+        boolean navigation = BrowserNavigation.test(exchange.getRequest());
+        boolean tooOld = decision.reasons().stream().anyMatch(r -> MaxAuthAgeCriterion.TOO_OLD.equals(r.code()));
+        if (browserLogin != null && navigation && context.identity() == null && decision.rule() == null) {
+            return browserLogin.start(exchange, false);
+        }
+        if (tooOld && context.identity() != null) {
+            if (browserLogin != null && navigation && context.authKind() == RequestContext.AuthKind.SESSION) {
+                return browserLogin.start(exchange, true);
+            }
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\", "
+                    + "error=\"insufficient_user_authentication\", "
+                    + "error_description=\"a more recent authentication is required\"");
+            return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED,
+                    "insufficient-user-authentication", "Sign in again",
+                    "This request needs a more recent sign-in.", reasons, id, route.id()));
         }
         if (context.identity() == null && decision.rule() == null) {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
