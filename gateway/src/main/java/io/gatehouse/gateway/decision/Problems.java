@@ -2,6 +2,8 @@ package io.gatehouse.gateway.decision;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.policy.Identity;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,13 +82,28 @@ public final class Problems {
                   <p>%2$s</p>
                   <ul>
                 %3$s  </ul>
-                  <p>Request id: <code>%4$s</code> &mdash; quote it when you ask for access.</p>
-                </body>
+                  <p>Request id: <code>%4$s</code> at <code>%5$s</code> &mdash; quote it when you ask for access.</p>
+                %6$s</body>
                 </html>
                 """.formatted(HtmlUtils.htmlEscape(problem.title()), HtmlUtils.htmlEscape(problem.detail()), items,
-                HtmlUtils.htmlEscape(problem.requestId()));
+                HtmlUtils.htmlEscape(problem.requestId()),
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), signedIn(exchange));
         return writeBody(exchange, problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
                 html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** "Signed in as ... Sign out" for a browser session; nothing for other callers. */
+    private static String signedIn(ServerWebExchange exchange) {
+        RequestContext context = RequestContext.find(exchange);
+        if (context == null || context.identity() == null) {
+            return "";
+        }
+        Identity who = context.identity();
+        String name = who.email() != null ? who.email() : who.sub();
+        String signOut = context.authKind() == RequestContext.AuthKind.SESSION
+                ? " &middot; <a id=\"sign-out\" href=\"/.gatehouse/logout\">Sign out</a>" : "";
+        return "  <p>Signed in as <strong id=\"signed-in-as\">" + HtmlUtils.htmlEscape(name) + "</strong>" + signOut
+                + "</p>\n";
     }
 
     private static Mono<Void> writeBody(ServerWebExchange exchange, HttpStatus status, MediaType type, byte[] bytes) {
