@@ -120,6 +120,10 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         who.put("email", identity == null ? null : identity.email());
         who.put("groups", identity == null ? List.of() : identity.groups());
         who.put("auth", context.authKind().name().toLowerCase(Locale.ROOT));
+        if (context.sessionIdHash() != null) {
+            // The hash lets one session's requests be followed through the log; the id itself would be a credential.
+            who.put("session", context.sessionIdHash());
+        }
         return who;
     }
 
