@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Who made a request, as the gateway asserted it and the verifier checked it. Immutable: the
  * groups and claims are unmodifiable copies. {@code email} is null when the identity has none
  * (a service account); {@code device} is null when no device was presented to the gateway.
- * {@code claims} holds every claim of the assertion, including the ones above.
+ * {@code claims} holds every claim of the assertion, including the ones above. An assertion for an anonymous
+ * request on a {@code public: true} route carries {@code anonymous: true}: see {@link #anonymous()}.
  */
 public record GatehouseIdentity(
         String subject,
@@ -46,6 +47,14 @@ public record GatehouseIdentity(
         Objects.requireNonNull(expiresAt, "expiresAt");
         groups = List.copyOf(groups);
         claims = deepUnmodifiable(Objects.requireNonNull(claims, "claims"));
+    }
+
+    /**
+     * True when nobody signed in: the gateway let an anonymous request through a {@code public: true} route.
+     * The subject is then only a placeholder, never a user; the Spring adapters treat it as anonymous.
+     */
+    public boolean anonymous() {
+        return Boolean.TRUE.equals(claims.get("anonymous"));
     }
 
     /** True when the gateway said the user is in {@code group} (exact, case-sensitive). */

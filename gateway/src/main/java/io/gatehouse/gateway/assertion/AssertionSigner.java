@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * header, claims {@code iss}, {@code aud} (the route's audience, a single string), {@code sub}, {@code email},
  * {@code groups}, {@code iat}, {@code exp} (iat + ttl), {@code jti}, {@code http} {method, host, path} binding the
  * token to this request, and {@code device} {id, trust} when a device was presented. An anonymous request on a
- * {@code public} route gets {@code sub: "anonymous"} and no email or groups.
+ * {@code public} route gets {@code sub: "anonymous"}, {@code anonymous: true} and no email or groups: the flag, not
+ * the subject, is what tells a backend that nobody signed in (an IdP may well have a user named "anonymous").
  *
  * <p>The JWS is assembled here rather than through Nimbus's {@code SignedJWT}: the header is encoded once per key,
  * the payload is written by Jackson, and each thread keeps an initialised {@link Signature} per key; the DER signature
@@ -38,6 +39,8 @@ public final class AssertionSigner {
 
     /** The {@code sub} of an assertion for an anonymous request on a public route. */
     public static final String ANONYMOUS_SUBJECT = "anonymous";
+    /** The claim that marks an assertion for an anonymous request; absent on every other assertion. */
+    public static final String ANONYMOUS_CLAIM = "anonymous";
 
     private final SigningKeys keys;
     private final String issuer;
@@ -85,6 +88,7 @@ public final class AssertionSigner {
             claims.put("groups", identity.groups());
         } else {
             claims.put("sub", ANONYMOUS_SUBJECT);
+            claims.put(ANONYMOUS_CLAIM, true);
         }
         long iat = now.getEpochSecond();
         claims.put("iat", iat);

@@ -55,6 +55,7 @@ class AssertionSignerTest {
         GatehouseIdentity who = verifier(ring, "payroll").verify(assertion.jwt(), "GET", "payroll.corp.example", "/reports/1");
 
         assertThat(who.subject()).isEqualTo("u-17");
+        assertThat(who.anonymous()).isFalse();
         assertThat(who.email()).isEqualTo("pat@corp.example");
         assertThat(who.groups()).containsExactly("finance");
         assertThat(who.device()).isEqualTo(new GatehouseIdentity.Device("dev-42", "high"));
@@ -86,7 +87,7 @@ class AssertionSignerTest {
     }
 
     @Test
-    void signWhenAnonymousOnPublicRouteThenSubjectAnonymousAndNoDevice() throws Exception {
+    void signWhenAnonymousOnPublicRouteThenMarkedAnonymousAndNoDevice() throws Exception {
         SigningKeys ring = ring();
         AssertionSigner signer = new AssertionSigner(ring, ISSUER, CLOCK, null);
 
@@ -94,6 +95,7 @@ class AssertionSignerTest {
         GatehouseIdentity who = verifier(ring, "wiki").verify(assertion.jwt(), "POST", "wiki.corp.example", "/edit");
 
         assertThat(who.subject()).isEqualTo(AssertionSigner.ANONYMOUS_SUBJECT);
+        assertThat(who.anonymous()).isTrue();
         assertThat(who.device()).isNull();
         assertThat(who.groups()).isEmpty();
     }

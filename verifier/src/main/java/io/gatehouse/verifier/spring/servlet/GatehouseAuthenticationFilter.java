@@ -53,7 +53,7 @@ public final class GatehouseAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         SecurityContext context = contexts.createEmptyContext();
-        context.setAuthentication(new GatehouseAuthentication(identity));
+        context.setAuthentication(GatehouseAuthentication.of(identity));
         contexts.setContext(context);
         // Saved for this request only: Spring's session management then sees the context as stored and opens no session.
         repository.saveContext(context, request, response);

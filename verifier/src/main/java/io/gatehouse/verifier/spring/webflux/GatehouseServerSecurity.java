@@ -51,7 +51,7 @@ public final class GatehouseServerSecurity {
         return authentication -> {
             AssertionToken t = (AssertionToken) authentication;
             // boundedElastic: a kid the cache does not know makes verify wait for a JWKS fetch
-            return Mono.fromCallable(() -> new GatehouseAuthentication(verifier.verify(t.token(), t.method(), t.host(), t.path())))
+            return Mono.fromCallable(() -> GatehouseAuthentication.of(verifier.verify(t.token(), t.method(), t.host(), t.path())))
                     .subscribeOn(Schedulers.boundedElastic())
                     .cast(org.springframework.security.core.Authentication.class)
                     .onErrorMap(AssertionRejectedException.class, GatehouseAuthenticationException::new);

@@ -117,6 +117,20 @@ class GatehouseSecurityConfigurerIT {
         mvc.perform(withAssertion("/admin/report", "/admin/report")).andExpect(status().isForbidden());
     }
 
+    @Test
+    void requestWhenAssertionIsAnonymousThenAuthenticatedRulesDoNotPass() throws Exception {
+        var claims = TestTokens.claims(NOW, "GET", "/report");
+        claims.put("sub", "anonymous");
+        claims.put("anonymous", true);
+        claims.remove("email");
+        claims.remove("groups");
+        claims.remove("device");
+        String anonymous = TestTokens.sign(KEY, claims);
+
+        mvc.perform(get("/report").header(GatehouseVerifier.HEADER, anonymous))
+                .andExpect(status().isUnauthorized());
+    }
+
     private static MockHttpServletRequestBuilder withAssertion(String path, String mintedFor) {
         return get(path).header(GatehouseVerifier.HEADER, TestTokens.sign(KEY, TestTokens.claims(NOW, "GET", mintedFor)));
     }

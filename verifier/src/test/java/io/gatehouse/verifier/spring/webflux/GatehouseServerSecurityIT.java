@@ -108,6 +108,19 @@ class GatehouseServerSecurityIT {
                 .expectStatus().isForbidden();
     }
 
+    @Test
+    void requestWhenAssertionIsAnonymousThenAuthenticatedRulesDoNotPass() {
+        var claims = TestTokens.claims(NOW, "GET", "/report");
+        claims.put("sub", "anonymous");
+        claims.put("anonymous", true);
+        claims.remove("email");
+        claims.remove("groups");
+        claims.remove("device");
+
+        client.get().uri("/report").header(GatehouseVerifier.HEADER, TestTokens.sign(KEY, claims)).exchange()
+                .expectStatus().isUnauthorized();
+    }
+
     private static String token(String path) {
         return TestTokens.sign(KEY, TestTokens.claims(NOW, "GET", path));
     }
