@@ -10,7 +10,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -46,6 +49,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ApiProblem p = ApiProblem.conflict(field.equals("id") ? "device-exists" : "fingerprint-in-use",
                 "a concurrent request wrote the same " + field + "; re-read and retry", field);
         return apiProblem(p);
+    }
+
+    /** The database cannot be reached or timed out: 503, so callers (the gateway) retry or fail closed. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+    ResponseEntity<Object> storeUnavailable(DataAccessException e) {
+        log.warn("database unavailable: {}", e.getMessage());
+        HttpStatus s = HttpStatus.SERVICE_UNAVAILABLE;
+        return ResponseEntity.status(s).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem(s, "store-unavailable", "the device store is unavailable; retry", List.of()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
