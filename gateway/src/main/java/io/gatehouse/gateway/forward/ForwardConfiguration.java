@@ -37,4 +37,9 @@ class ForwardConfiguration {
     ForwardedHeaders forwardedHeaders() {
         return new ForwardedHeaders();
     }
+
+    @Bean
+    ConsumedCredentials consumedCredentials() {
+        return new ConsumedCredentials();
+    }
 }

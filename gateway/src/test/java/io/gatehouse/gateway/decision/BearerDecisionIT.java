@@ -74,6 +74,17 @@ class BearerDecisionIT extends GatewayITSupport {
     }
 
     @Test
+    void forwardWhenBearerTokenConsumedThenUpstreamNeverSeesIt() {
+        // The upstream trusts the assertion; the caller's token would let a backend replay it elsewhere.
+        GatewayClient.Response response = client().get("/payslips/12",
+                Map.of("Authorization", "Bearer " + issuer.es256(c -> { })));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(upstream.last().headers()).doesNotContainKey("authorization");
+        assertThat(upstream.last().header("X-Gatehouse-Assertion")).isNotBlank();
+    }
+
+    @Test
     void decideWhenIdentifiedCallerLacksGroupThen403NotChallenge() {
         GatewayClient.Response response = client().get("/payslips/11", Map.of(
                 "Authorization", "Bearer " + issuer.rs256(c -> c.claim("groups", List.of("sales")))));
