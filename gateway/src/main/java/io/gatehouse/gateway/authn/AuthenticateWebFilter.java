@@ -6,6 +6,8 @@ import io.gatehouse.gateway.hygiene.ProblemResponse;
 import io.gatehouse.gateway.session.SessionAuthenticator;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,6 +26,8 @@ import reactor.core.publisher.Mono;
  * configured) records {@code SESSION} with the session id's hash; an unknown or ended session counts as no credential.
  */
 public final class AuthenticateWebFilter implements WebFilter, Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthenticateWebFilter.class);
 
     private final BearerAuthenticator bearer;
     private final @Nullable SessionAuthenticator sessions;
@@ -55,7 +59,20 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         return bearer.authenticate(exchange)
                 .doOnNext(identity -> context.authenticated(RequestContext.AuthKind.BEARER, identity, null))
                 .then(Mono.defer(() -> chain.filter(exchange)))
-                .onErrorResume(BearerAuthenticationException.class, e -> unauthorized(exchange, context, e));
+                .onErrorResume(BearerAuthenticationException.class, e -> unauthorized(exchange, context, e))
+                .onErrorResume(IssuerUnavailableException.class, e -> issuerUnavailable(exchange, context, e));
+    }
+
+    private static Mono<Void> issuerUnavailable(ServerWebExchange exchange, RequestContext context,
+                                                IssuerUnavailableException e) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(e);
+        }
+        LOG.warn("request {}: {}", context.requestId(), e.getMessage(), e.getCause());
+        context.rejected(e.reason());
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        return ProblemResponse.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, e.reason().code(), e.reason().text(),
+                context.requestId());
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange, RequestContext context,

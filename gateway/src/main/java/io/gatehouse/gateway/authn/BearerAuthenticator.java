@@ -119,6 +119,10 @@ public final class BearerAuthenticator {
         verifications.increment();
         return issuer.verify(token)
                 .onErrorMap(JwtException.class, e -> new BearerAuthenticationException(describe(e)))
+                // Anything else is the issuer's discovery or JWKS fetch failing (Spring wraps it in an
+                // IllegalStateException/IllegalArgumentException): neither the caller's fault nor a pass.
+                .onErrorMap(e -> !(e instanceof BearerAuthenticationException),
+                        e -> new IssuerUnavailableException(issuer.issuer().issuerUri(), e))
                 .map(jwt -> {
                     Identity identity = identity(jwt, issuer.issuer().groupsClaim());
                     Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
