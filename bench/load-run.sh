@@ -1,53 +1,124 @@
 #!/usr/bin/env bash
 # The gateway load run: wrk against, in one run on the same machine,
 #   (1) the upstream directly, (2) nginx as a TLS reverse proxy (twice: the second is the day's noise),
-#   (3) Gatehouse on a public pass-through route, (4) Gatehouse's full path.
-# Prints requests/s, p50/p99 and CPU-µs per request of each proxy process. See bench/README.md.
+#   (3) Gatehouse on a public pass-through route, (4) Gatehouse's full path,
+# plus a bare Spring Cloud Gateway app for cold start and memory. See bench/README.md.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-20}   # per JVM target, unmeasured: the JIT compiles the hot path first
 CONNECTIONS=${CONNECTIONS:-32}
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+chmod 755 "$RUN"   # nginx workers run as an unprivileged user and read the issuer files from here
 source "$BENCH/lib.sh"
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-for tool in wrk nginx openssl; do
-  command -v "$tool" >/dev/null || { echo "needs $tool (Debian: apt-get install -y wrk nginx-light)" >&2; exit 2; }
+for tool in wrk nginx openssl python3 xxd; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (Debian: apt-get install -y wrk nginx-light xxd)" >&2; exit 2; }
 done
+
+GATEWAY_JAR=${GATEWAY_JAR:-$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar 2>/dev/null | grep -v original | head -1 || true)}
+BARE_JAR=$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [ -z "$GATEWAY_JAR" ]; then
+  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests package)
+  GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
+fi
+if [ -z "$BARE_JAR" ]; then
+  "$ROOT/mvnw" -B -q -ntp -f "$BENCH/bare-scg/pom.xml" -DskipTests package
+  BARE_JAR=$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar | grep -v original | head -1)
+fi
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
   -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+source "$BENCH/gatehouse-setup.sh"
 
 start_nginx() { # name conf-template port; sets STARTED to the master's pid
-  sed -e "s#__RUN__#$RUN#g" -e "s#__PORT__#$3#g" -e "s#__UPSTREAM__#18180#g" "$BENCH/nginx/$2" >"$RUN/$1.conf"
+  sed -e "s#__RUN__#$RUN#g" -e "s#__PORT__#$3#g" -e "s#__UPSTREAM__#38180#g" "$BENCH/nginx/$2" >"$RUN/$1.conf"
   nginx -c "$RUN/$1.conf" -p "$RUN" -e "$RUN/$1-error.log" >"$RUN/$1.out" 2>&1 &
   STARTED=$!
   PIDS+=("$STARTED")
 }
 
-start_nginx upstream upstream.conf 18180; upstream_master=$STARTED
-start_nginx proxy-a proxy.conf 18443; proxy_a_master=$STARTED
-start_nginx proxy-b proxy.conf 18444; proxy_b_master=$STARTED
-wait_http http://127.0.0.1:18180/
-wait_http https://127.0.0.1:18443/
-wait_http https://127.0.0.1:18444/
+# start_java NAME PROBE_URL [java args...]: starts a JVM, sets STARTED and COLD_MS (launch → first 200 on PROBE_URL).
+start_java() {
+  local name=$1 probe=$2; shift 2
+  local t0; t0=$(date +%s%N)
+  java -Xmx512m "$@" >"$RUN/$name.out" 2>"$RUN/$name.err" &
+  STARTED=$!
+  PIDS+=("$STARTED")
+  for _ in $(seq 1 600); do
+    if [ "$(curl -ks -o /dev/null -w '%{http_code}' -H "Host: ${PROBE_HOST:-localhost}" "$probe")" = 200 ]; then
+      COLD_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return 0
+    fi
+    kill -0 "$STARTED" 2>/dev/null || { echo "$name exited; see $RUN/$name.err" >&2; tail -20 "$RUN/$name.out" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$name did not answer in 60 s" >&2; exit 1
+}
+
+start_nginx upstream upstream.conf 38180; upstream_master=$STARTED
+start_nginx proxy-a proxy.conf 38443; proxy_a_master=$STARTED
+start_nginx proxy-b proxy.conf 38444; proxy_b_master=$STARTED
+wait_http http://127.0.0.1:38180/
+wait_http https://127.0.0.1:38443/
+wait_http https://127.0.0.1:38444/
 upstream_pid=$(nginx_worker_pid "$upstream_master")
 proxy_a=$(nginx_worker_pid "$proxy_a_master")
 proxy_b=$(nginx_worker_pid "$proxy_b_master")
 
-echo "# Gatehouse load run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECONDS_PER_RUN}s per row"
+# Cold start one after the other (each alone on the machine), the same JVM flags for both.
+start_java bare-scg https://127.0.0.1:38447/ -jar "$BARE_JAR" --server.port=38447 --server.address=127.0.0.1 \
+  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
+bare_pid=$STARTED bare_cold=$COLD_MS
+PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ -jar "$GATEWAY_JAR" \
+  --server.port=38445 --server.address=127.0.0.1 \
+  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
+  --management.server.port=38446 --management.server.address=127.0.0.1 \
+  --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
+  --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
+  --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
+  --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
+  --gatehouse.inventory.url=http://127.0.0.1:38180 --gatehouse.inventory.token-uri=http://127.0.0.1:38180/token \
+  --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench
+gatehouse_pid=$STARTED gatehouse_cold=$COLD_MS
+
+full_headers=(-H "Host: app.localhost" -H "Authorization: Bearer $BEARER" -H "X-Forwarded-Client-Cert: $DEVICE_CERT_HEADER")
+check=$(curl -ks -o "$RUN/check.json" -w '%{http_code}' "${full_headers[@]}" https://127.0.0.1:38445/reports/q3)
+[ "$check" = 200 ] || { echo "full path answered $check, not 200:" >&2; cat "$RUN/check.json" >&2; tail -5 "$RUN/gatehouse.out" >&2; exit 1; }
+decision_lines() { grep -c '"request_id"' "$RUN/gatehouse.out" || true; }
+
+# Warm-up: the JVMs compile the request path before anything is measured.
+for target in "https://127.0.0.1:38447/" "https://127.0.0.1:38445/ -H Host:pass.localhost"; do
+  # shellcheck disable=SC2086
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" $target >/dev/null
+done
+wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${full_headers[@]}" https://127.0.0.1:38445/reports/q3 >/dev/null
+
+echo "# Gatehouse load run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECONDS_PER_RUN}s per row, wrk -t1"
 echo
 table_header
 for c in 1 "$CONNECTIONS"; do
-  measure "upstream direct (CPU: upstream)" "$upstream_pid" http://127.0.0.1:18180/ "$c" "$SECONDS_PER_RUN"
-  measure "nginx TLS proxy" "$proxy_a" https://127.0.0.1:18443/ "$c" "$SECONDS_PER_RUN"
-  measure "nginx TLS proxy, again (noise)" "$proxy_b" https://127.0.0.1:18444/ "$c" "$SECONDS_PER_RUN"
-  if [ -n "${GATEHOUSE_PID:-}" ]; then
-    source "$BENCH/gatehouse-targets.sh"
-  fi
+  measure "upstream direct (CPU: upstream)" "$upstream_pid" http://127.0.0.1:38180/ "$c" "$SECONDS_PER_RUN"
+  measure "nginx TLS proxy" "$proxy_a" https://127.0.0.1:38443/ "$c" "$SECONDS_PER_RUN"
+  measure "nginx TLS proxy, again (noise)" "$proxy_b" https://127.0.0.1:38444/ "$c" "$SECONDS_PER_RUN"
+  measure "bare Spring Cloud Gateway" "$bare_pid" https://127.0.0.1:38447/ "$c" "$SECONDS_PER_RUN"
+  measure "Gatehouse pass-through (public)" "$gatehouse_pid" https://127.0.0.1:38445/ "$c" "$SECONDS_PER_RUN" \
+    -H "Host: pass.localhost"
+  before=$(decision_lines)
+  measure "Gatehouse full path" "$gatehouse_pid" https://127.0.0.1:38445/reports/q3 "$c" "$SECONDS_PER_RUN" \
+    "${full_headers[@]}"
+  sleep 1  # let the decision-log writer drain before counting
+  after=$(decision_lines)
+  FULL_LOG+=("c=$c: $LAST_REQUESTS requests completed, $((after - before)) decision-log lines, $LAST_ERRORS errors")
 done
+
+echo
+echo "Decision log (full path): ${FULL_LOG[*]}"
+echo "Cold start to first 200: bare Spring Cloud Gateway ${bare_cold} ms, Gatehouse ${gatehouse_cold} ms"
+echo "RSS after the run: bare Spring Cloud Gateway $(( $(rss_kib "$bare_pid") / 1024 )) MiB, Gatehouse $(( $(rss_kib "$gatehouse_pid") / 1024 )) MiB"
+echo "Signer: $(grep -ho 'ES256 signing: .*' "$RUN/gatehouse.out" | head -1 || true)"
