@@ -2,6 +2,10 @@ package io.gatehouse.gateway;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration;
+import org.springframework.boot.autoconfigure.session.SessionAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.reactive.ReactiveUserDetailsServiceAutoConfiguration;
@@ -24,7 +28,13 @@ import java.time.Clock;
         ReactiveSecurityAutoConfiguration.class,
         ReactiveUserDetailsServiceAutoConfiguration.class,
         ReactiveOAuth2ResourceServerAutoConfiguration.class,
-        ReactiveManagementWebSecurityAutoConfiguration.class})
+        ReactiveManagementWebSecurityAutoConfiguration.class,
+        // Browser sessions choose their store themselves (session.SessionConfiguration): Redis only when
+        // spring.data.redis.host is set. Boot's auto-configuration would connect to localhost:6379 by default.
+        SessionAutoConfiguration.class,
+        RedisAutoConfiguration.class,
+        RedisReactiveAutoConfiguration.class,
+        RedisRepositoriesAutoConfiguration.class})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.Session;
@@ -16,8 +14,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The session store: a Spring Session {@link ReactiveSessionRepository} plus an index from the IdP's {@code sid} and
- * {@code sub} to session ids, so back-channel logout can end every session of a login. Every login gets a NEW
+ * The session store: a Spring Session {@link ReactiveSessionRepository} plus a {@link SessionIndex} from the IdP's
+ * {@code sid} and {@code sub} to session ids, so back-channel logout can end every session of a login. Every login gets a NEW
  * session id (no fixation). Pre-login sessions (logins in progress) live in the same repository with their own,
  * short lifetime.
  */
@@ -25,12 +23,12 @@ public final class BrowserSessions {
 
     private final ReactiveSessionRepository<Session> repository;
     private final Duration maxAge;
-    private final Map<String, Set<String>> bySid = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> bySub = new ConcurrentHashMap<>();
+    private final SessionIndex index;
 
     @SuppressWarnings("unchecked")
-    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository, Duration maxAge) {
+    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository, SessionIndex index, Duration maxAge) {
         this.repository = (ReactiveSessionRepository<Session>) Objects.requireNonNull(repository, "repository");
+        this.index = Objects.requireNonNull(index, "index");
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     }
 
@@ -44,8 +42,7 @@ public final class BrowserSessions {
         return repository.createSession().flatMap(session -> {
             facts.writeTo(session);
             session.setMaxInactiveInterval(maxAge);
-            return repository.save(session).then(Mono.fromRunnable(() -> index(session.getId(), facts)))
-                    .thenReturn(session.getId());
+            return repository.save(session).then(index(session.getId(), facts)).thenReturn(session.getId());
         });
     }
 
@@ -63,21 +60,16 @@ public final class BrowserSessions {
     }
 
     public Mono<Void> delete(String id) {
-        bySid.values().forEach(ids -> ids.remove(id));
-        bySub.values().forEach(ids -> ids.remove(id));
         return repository.deleteById(id);
     }
 
     /** Ends every session of the IdP session {@code sid} and, when given, of the user {@code sub}; emits how many. */
     public Mono<Integer> endAll(@Nullable String sid, @Nullable String sub) {
-        Set<String> ids = ConcurrentHashMap.newKeySet();
-        if (sid != null) {
-            ids.addAll(bySid.getOrDefault(sid, Set.of()));
-        }
-        if (sub != null) {
-            ids.addAll(bySub.getOrDefault(sub, Set.of()));
-        }
-        return Flux.fromIterable(ids).concatMap(this::delete).then(Mono.just(ids.size()));
+        Flux<String> ids = Flux.concat(sid == null ? Flux.empty() : index.take(SessionIndex.sid(sid)),
+                sub == null ? Flux.empty() : index.take(SessionIndex.sub(sub))).distinct();
+        // Count only sessions that still existed: the index may name sessions that ended on their own.
+        return ids.concatMap(id -> repository.findById(id).flatMap(s -> repository.deleteById(id).thenReturn(1)))
+                .count().map(Long::intValue);
     }
 
     /** A pre-login session holding {@code attributes}, ending after {@code lifetime}. */
@@ -119,10 +111,8 @@ public final class BrowserSessions {
         }
     }
 
-    private void index(String id, SessionFacts facts) {
-        if (facts.sid() != null) {
-            bySid.computeIfAbsent(facts.sid(), k -> ConcurrentHashMap.newKeySet()).add(id);
-        }
-        bySub.computeIfAbsent(facts.sub(), k -> ConcurrentHashMap.newKeySet()).add(id);
+    private Mono<Void> index(String id, SessionFacts facts) {
+        Mono<Void> bySid = facts.sid() == null ? Mono.empty() : index.add(SessionIndex.sid(facts.sid()), id, maxAge);
+        return bySid.then(index.add(SessionIndex.sub(facts.sub()), id, maxAge));
     }
 }
