@@ -24,11 +24,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OIDC issuer that really signs, for tests: a JDK HTTP server on 127.0.0.1 (random port) serving
@@ -45,6 +49,7 @@ public final class TestIssuer implements AutoCloseable {
     private final RSAKey rsa;
     private final ECKey ec;
     private final AtomicInteger jwksFetches = new AtomicInteger();
+    private final Map<String, String> clients = new ConcurrentHashMap<>();
 
     private TestIssuer(HttpServer server, RSAKey rsa, ECKey ec) {
         this.server = server;
@@ -62,6 +67,7 @@ public final class TestIssuer implements AutoCloseable {
             TestIssuer issuer = new TestIssuer(server, rsa, ec);
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/jwks", issuer::jwks);
+            server.createContext("/token", issuer::token);
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -115,6 +121,22 @@ public final class TestIssuer implements AutoCloseable {
         return jwt.serialize();
     }
 
+    /** A valid RS256 token whose {@code scope} claim holds {@code scopes}, space-separated (OAuth2 style). */
+    public String withScopes(String... scopes) {
+        return rs256(claims -> claims.claim("scope", String.join(" ", scopes)));
+    }
+
+    /** Registers a confidential client for {@code POST /token} (client credentials, {@code client_secret_basic}). */
+    public TestIssuer client(String clientId, String clientSecret) {
+        clients.put(clientId, clientSecret);
+        return this;
+    }
+
+    /** {@code {issuer}/token}: the client-credentials token endpoint. */
+    public String tokenUri() {
+        return issuer + "/token";
+    }
+
     public RSAKey rsaKey() {
         return rsa;
     }
@@ -145,10 +167,60 @@ public final class TestIssuer implements AutoCloseable {
         respond(exchange, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
     }
 
+    /**
+     * Client credentials only: HTTP Basic with a registered client, {@code grant_type=client_credentials}; the
+     * token's {@code sub} and {@code azp} are the client id, its {@code scope} the requested one. Else 401 or 400.
+     */
+    private void token(HttpExchange exchange) throws IOException {
+        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> params = new java.util.HashMap<>();
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String client = basicClient(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (client == null) {
+            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        if (!"client_credentials".equals(params.get("grant_type"))) {
+            respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+            return;
+        }
+        String scope = params.getOrDefault("scope", "");
+        String jwt = rs256(claims -> claims.subject(client).claim("azp", client).claim("scope", scope)
+                .claim("email", null).claim("groups", null));
+        respond(exchange, 200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+                + "\"scope\":\"" + scope + "\"}");
+    }
+
+    /** The client id when the Basic credentials name a registered client with its secret, else null. */
+    private @Nullable String basicClient(@Nullable String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return null;
+        }
+        String pair = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        // client_secret_basic form-encodes id and secret before joining them (RFC 6749, 2.3.1)
+        String id = java.net.URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
+        String secret = java.net.URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+        return secret.equals(clients.get(id)) ? id : null;
+    }
+
     private static void respond(HttpExchange exchange, String json) throws IOException {
+        respond(exchange, 200, json);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
     }
