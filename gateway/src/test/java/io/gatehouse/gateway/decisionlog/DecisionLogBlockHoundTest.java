@@ -1,0 +1,92 @@
+package io.gatehouse.gateway.decisionlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.gateway.testing.BlockHoundExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockingOperationError;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The decision-log writer's enqueue path under BlockHound, on a real Reactor Netty event-loop thread (where the
+ * gateway's RECORD stage calls it): it must not block. The first two tests show BlockHound really is on, so the
+ * third one means something.
+ */
+class DecisionLogBlockHoundTest {
+
+    private final LoopResources loops = LoopResources.create("blockhound-test", 1, true);
+    private DecisionLogWriter writer;
+
+    @BeforeEach
+    void start() {
+        BlockHoundExtension.install();
+        BlockHoundExtension.takeFound();
+        writer = new DecisionLogWriter(1024, new SimpleMeterRegistry());
+        writer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        writer.stop();
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sleepOnParallelSchedulerWhenBlockHoundOnThenBlockingOperationError() {
+        BlockHoundExtension.enforcing(() -> assertThatThrownBy(() -> Mono.fromRunnable(DecisionLogBlockHoundTest::nap)
+                .subscribeOn(Schedulers.parallel())
+                .block(Duration.ofSeconds(10)))
+                .hasCauseInstanceOf(BlockingOperationError.class)
+                .rootCause().hasMessageContaining("Thread.sleep"));
+    }
+
+    @Test
+    void sleepOnNettyEventLoopWhenBlockHoundOnThenBlockingOperationError() {
+        BlockHoundExtension.enforcing(() -> assertThat(onEventLoop(DecisionLogBlockHoundTest::nap))
+                .isInstanceOf(BlockingOperationError.class));
+    }
+
+    @Test
+    void submitOnNettyEventLoopWhenQueueHasRoomThenDoesNotBlock() {
+        BlockHoundExtension.enforcing(() -> {
+            for (int i = 0; i < 200; i++) {
+                String id = "req-" + i;
+                assertThat(onEventLoop(() -> writer.submit(Map.of("request_id", id)))).as("event %s", id).isNull();
+            }
+        });
+
+        assertThat(BlockHoundExtension.takeFound()).isEmpty();
+    }
+
+    /** Runs {@code body} on the event loop; what it threw, or null. */
+    private Throwable onEventLoop(Runnable body) {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        loops.onClient(true).next().execute(() -> {
+            try {
+                body.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        return outcome.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static void nap() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
