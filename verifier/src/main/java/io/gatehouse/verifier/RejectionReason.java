@@ -7,6 +7,11 @@ package io.gatehouse.verifier;
 public enum RejectionReason {
     /** No assertion header, or an empty one. */
     MISSING("missing"),
+    /**
+     * Not a verification failure: a valid assertion for an anonymous request (a {@code public: true} route, nobody
+     * signed in) reached a page that needs a user. Used by the adapters' 401, never thrown by {@code verify}.
+     */
+    ANONYMOUS("anonymous"),
     /** The token is longer than the verifier's limit; it was not parsed. */
     TOO_LARGE("too-large"),
     /** Not a compact JWS, bad base64url, a header or payload that is not a JSON object, or a required claim missing or of the wrong type. */

@@ -29,6 +29,12 @@ public final class UnauthorizedResponse {
                 RejectionReason.MISSING.code() + ": no " + GatehouseVerifier.HEADER + " header");
     }
 
+    /** A valid but anonymous assertion reached a page that needs a signed-in user. */
+    public static UnauthorizedResponse anonymous() {
+        return new UnauthorizedResponse(RejectionReason.ANONYMOUS,
+                RejectionReason.ANONYMOUS.code() + ": the gateway let this request through a public route without a login");
+    }
+
     public RejectionReason reason() {
         return reason;
     }
@@ -40,6 +46,10 @@ public final class UnauthorizedResponse {
 
     /** Two lines: what was wrong, and what the caller should do about it. */
     public String body() {
+        if (reason == RejectionReason.ANONYMOUS) {
+            return "401 Unauthorized: nobody is signed in (" + message + ").\n"
+                    + "This page needs a signed-in user: its Gatehouse route must require a login.\n";
+        }
         return "401 Unauthorized: the " + GatehouseVerifier.HEADER + " was rejected (" + message + ").\n"
                 + "This app trusts only requests that come through the Gatehouse gateway.\n";
     }

@@ -16,8 +16,14 @@ public final class GatehouseAuthenticationException extends AuthenticationExcept
         this.answer = UnauthorizedResponse.of(rejection);
     }
 
-    /** The 401 to send; for any other {@link AuthenticationException} send {@link UnauthorizedResponse#missing()}. */
-    public static UnauthorizedResponse answerFor(AuthenticationException e) {
-        return e instanceof GatehouseAuthenticationException g ? g.answer : UnauthorizedResponse.missing();
+    /**
+     * The 401 to send: the rejection's answer; for any other {@link AuthenticationException}, "anonymous" when an
+     * assertion was sent (it verified, but nobody signed in) and "missing" when none was.
+     */
+    public static UnauthorizedResponse answerFor(AuthenticationException e, boolean assertionPresent) {
+        if (e instanceof GatehouseAuthenticationException g) {
+            return g.answer;
+        }
+        return assertionPresent ? UnauthorizedResponse.anonymous() : UnauthorizedResponse.missing();
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.verifier.spring.servlet;
 
+import io.gatehouse.verifier.GatehouseVerifier;
 import io.gatehouse.verifier.servlet.ServletRequests;
 import io.gatehouse.verifier.spring.GatehouseAuthenticationException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,11 +9,12 @@ import java.io.IOException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
-/** Answers 401 in plain text with the reason: the assertion's rejection, or that none was sent. */
+/** Answers 401 in plain text with the reason: the assertion's rejection, that none was sent, or that it was anonymous. */
 public final class GatehouseAuthenticationEntryPoint implements AuthenticationEntryPoint {
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
-        ServletRequests.writeUnauthorized(response, GatehouseAuthenticationException.answerFor(e));
+        ServletRequests.writeUnauthorized(response, GatehouseAuthenticationException.answerFor(e,
+                request.getHeader(GatehouseVerifier.HEADER) != null));
     }
 }

@@ -77,7 +77,8 @@ public final class GatehouseServerSecurity {
     /** Answers 401 in plain text with the reason. */
     public static ServerAuthenticationEntryPoint entryPoint() {
         return (exchange, e) -> {
-            UnauthorizedResponse answer = GatehouseAuthenticationException.answerFor(e);
+            UnauthorizedResponse answer = GatehouseAuthenticationException.answerFor(e,
+                    exchange.getRequest().getHeaders().containsKey(GatehouseVerifier.HEADER));
             ServerHttpResponse response = exchange.getResponse();
             response.setStatusCode(HttpStatus.UNAUTHORIZED);
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, answer.wwwAuthenticate());

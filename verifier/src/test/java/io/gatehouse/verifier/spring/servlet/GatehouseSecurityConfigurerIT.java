@@ -128,7 +128,9 @@ class GatehouseSecurityConfigurerIT {
         String anonymous = TestTokens.sign(KEY, claims);
 
         mvc.perform(get("/report").header(GatehouseVerifier.HEADER, anonymous))
-                .andExpect(status().isUnauthorized());
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", "GatehouseAssertion error=\"anonymous\""))
+                .andExpect(content().string(containsString("nobody is signed in")));
     }
 
     private static MockHttpServletRequestBuilder withAssertion(String path, String mintedFor) {

@@ -118,7 +118,8 @@ class GatehouseServerSecurityIT {
         claims.remove("device");
 
         client.get().uri("/report").header(GatehouseVerifier.HEADER, TestTokens.sign(KEY, claims)).exchange()
-                .expectStatus().isUnauthorized();
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", "GatehouseAssertion error=\"anonymous\"");
     }
 
     private static String token(String path) {
