@@ -67,7 +67,9 @@ class BrowserLoginIT {
         assertThat(cookie.getSameSite()).isEqualTo("Lax");
         assertThat(cookie.getPath()).isEqualTo("/");
         assertThat(cookie.getDomain()).isEqualTo("app.localhost");
-        assertThat(stack.gateway.log()).contains("\"auth\":\"session\"").doesNotContain(cookie.getValue());
+        // The decision log names the session by hash only.
+        assertThat(stack.gateway.log()).contains("\"auth\":\"session\"").containsPattern("\"session\":\"[0-9a-f]{32}\"")
+                .doesNotContain(cookie.getValue());
     }
 
     @Test
@@ -98,12 +100,16 @@ class BrowserLoginIT {
 
     @Test
     void backchannelLogoutWhenAdminEndsUserSessionsThenNextRequestAsksToSignIn() throws Exception {
-        signInAt(Stack.PORTAL + "/home", "alex");
+        // lee signs in only here. With alex (who has sessions from other journeys) Keycloak's admin logout was seen
+        // to send a logout token for one of his sessions only, so the journey could miss its own.
+        signInAt(Stack.PORTAL + "/home", "lee");
         Browsers.waiting(browser).until(ExpectedConditions.urlToBe(Stack.PORTAL + "/home"));
 
-        stack.keycloak.logoutUser("alex");
+        // Only what the gateway logs from now on counts: other journeys end sessions by back-channel too.
+        int logged = stack.gateway.log().length();
+        stack.keycloak.logoutUser("lee");
         Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> stack.gateway.log().contains("back-channel logout: 1 session(s) ended"));
+                .until(() -> stack.gateway.log().substring(logged).contains("back-channel logout: 1 session(s) ended"));
 
         browser.get(Stack.PORTAL + "/home");
         Browsers.waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
