@@ -75,7 +75,8 @@ proxy_b=$(nginx_worker_pid "$proxy_b_master")
 start_java bare-scg https://127.0.0.1:38447/ -jar "$BARE_JAR" --server.port=38447 --server.address=127.0.0.1 \
   --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
 bare_pid=$STARTED bare_cold=$COLD_MS
-PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ -jar "$GATEWAY_JAR" \
+# shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options, e.g. a JFR recording for a profile
+PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
   --server.port=38445 --server.address=127.0.0.1 \
   --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
   --management.server.port=38446 --management.server.address=127.0.0.1 \
