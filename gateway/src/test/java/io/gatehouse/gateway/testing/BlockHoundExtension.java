@@ -29,8 +29,6 @@ public final class BlockHoundExtension implements BeforeAllCallback, AfterEachCa
         BlockHound.install(builder -> builder
                 // Loading a class reads the jar; it happens once per class, not per request.
                 .allowBlockingCallsInside("java.lang.ClassLoader", "loadClass")
-                // SecureRandom (UUID.randomUUID, TLS) refills its buffer from /dev/urandom, which never blocks.
-                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
                 .blockingMethodCallback(BlockHoundExtension::blocked));
     }
 
@@ -39,17 +37,15 @@ public final class BlockHoundExtension implements BeforeAllCallback, AfterEachCa
             return;
         }
         BlockingOperationError error = new BlockingOperationError(method);
-        StackTraceElement origin = firstCaller(error.getStackTrace());
+        StackTraceElement origin = firstGatewayFrame(error.getStackTrace());
         FOUND.add(method + " on " + Thread.currentThread().getName()
                 + (origin == null ? "" : " from " + origin));
         throw error;
     }
 
-    private static @Nullable StackTraceElement firstCaller(StackTraceElement[] stack) {
+    private static @Nullable StackTraceElement firstGatewayFrame(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
-            if (!frame.getClassName().startsWith("io.gatehouse.gateway.testing.")
-                    && !frame.getClassName().startsWith("java.") && !frame.getClassName().startsWith("sun.")
-                    && !frame.getClassName().startsWith("jdk.")) {
+            if (frame.getClassName().startsWith("io.gatehouse.")) {
                 return frame;
             }
         }
