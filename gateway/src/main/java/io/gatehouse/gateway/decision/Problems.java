@@ -70,26 +70,16 @@ public final class Problems {
         for (String reason : problem.reasons()) {
             items.append("    <li>").append(HtmlUtils.htmlEscape(reason)).append("</li>\n");
         }
-        String html = """
-                <!doctype html>
-                <html lang="en">
-                <head><meta charset="utf-8"><title>%1$s</title>
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
-                code{background:#f3f3f3;padding:.1rem .3rem}</style></head>
-                <body>
-                  <h1>%1$s</h1>
-                  <p>%2$s</p>
+        String body = """
+                  <p>%1$s</p>
                   <ul>
-                %3$s  </ul>
-                  <p>Request id: <code>%4$s</code> at <code>%5$s</code> &mdash; quote it when you ask for access.</p>
-                %6$s</body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(problem.title()), HtmlUtils.htmlEscape(problem.detail()), items,
+                %2$s  </ul>
+                  <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for access.</p>
+                %5$s""".formatted(HtmlUtils.htmlEscape(problem.detail()), items,
                 HtmlUtils.htmlEscape(problem.requestId()),
                 java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), signedIn(exchange));
         return writeBody(exchange, problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
-                html.getBytes(StandardCharsets.UTF_8));
+                HtmlPage.render(problem.title(), body));
     }
 
     /** "Signed in as ... Sign out" for a browser session; nothing for other callers. */

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.login;
 
+import io.gatehouse.gateway.decision.HtmlPage;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,21 +35,11 @@ final class LoginPages {
     }
 
     private static byte[] html(String title, String text, String requestId) {
-        String html = """
-                <!doctype html>
-                <html lang="en">
-                <head><meta charset="utf-8"><title>%1$s</title>
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
-                code{background:#f3f3f3;padding:.1rem .3rem}</style></head>
-                <body>
-                  <h1>%1$s</h1>
-                  <p>%2$s</p>
+        String body = """
+                  <p>%1$s</p>
                   <p><a href="/">Start again</a></p>
-                  <p>Request id: <code>%3$s</code></p>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(title), HtmlUtils.htmlEscape(text), HtmlUtils.htmlEscape(requestId));
-        return html.getBytes(StandardCharsets.UTF_8);
+                  <p>Request id: <code>%2$s</code></p>
+                """.formatted(HtmlUtils.htmlEscape(text), HtmlUtils.htmlEscape(requestId));
+        return HtmlPage.render(title, body);
     }
 }
