@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -36,6 +41,25 @@ final class Browsers {
     }
 
     static WebDriver start() {
+        return start(null, Map.of(), "1280,900");
+    }
+
+    /**
+     * A browser on a managed device: {@code home} holds the NSS database with the device's certificate (see
+     * {@link DeviceCertificates}), and an auto-select rule makes Chromium present the certificate whose subject CN is
+     * {@code device} to each of {@code origins} without the (invisible, headless) chooser dialog. The window is
+     * 1000x700, the size of the README's screenshots.
+     */
+    static WebDriver startOnDevice(Path home, String device, List<String> origins) {
+        Map<String, Object> rule = Map.of("setting", Map.of("filters", List.of(Map.of("SUBJECT", Map.of("CN", device)))));
+        Map<String, Object> exceptions = new HashMap<>();
+        origins.forEach(origin -> exceptions.put(origin + ",*", rule));
+        // Only the outer key is split on dots, so the origins inside the map stay whole.
+        return start(home, Map.of("profile.content_settings.exceptions.auto_select_certificate", exceptions), "1000,700");
+    }
+
+    /** {@code home} null: the JVM's HOME, no client certificate. */
+    private static WebDriver start(Path home, Map<String, Object> prefs, String windowSize) {
         try {
             Path profile = Files.createTempDirectory("gatehouse-e2e-chrome");
             ChromeOptions options = new ChromeOptions();
@@ -43,13 +67,32 @@ final class Browsers {
             options.setAcceptInsecureCerts(true);
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,900");
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-            ChromeDriver driver = new ChromeDriver(service, options);
+                    "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + windowSize);
+            if (!prefs.isEmpty()) {
+                options.setExperimentalOption("prefs", prefs);
+            }
+            ChromeDriverService.Builder service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort();
+            if (home != null) {
+                // Chromium on Linux reads client certificates only from $HOME/.pki/nssdb; chromedriver passes its
+                // environment on, so each device gets its own HOME.
+                service.withEnvironment(Map.of("HOME", home.toString()));
+            }
+            ChromeDriver driver = new ChromeDriver(service.build(), options);
             // Bounded: a page that never finishes loading fails the test in 30 s, not in Selenium's default 300 s.
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             return driver;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Saves what the browser shows as {@code e2e/target/screenshots/NAME.png} (the README's images come from here). */
+    static Path screenshot(WebDriver driver, Path root, String name) {
+        try {
+            Path dir = Files.createDirectories(root.resolve("e2e/target/screenshots"));
+            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            return Files.write(dir.resolve(name + ".png"), png);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +27,14 @@ final class GatewayProcess implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final Path log;
+    private final Path config;
 
-    private GatewayProcess(Process process, int port, int managementPort, Path log) {
+    private GatewayProcess(Process process, int port, int managementPort, Path log, Path config) {
         this.process = process;
         this.port = port;
         this.managementPort = managementPort;
         this.log = log;
+        this.config = config;
     }
 
     static GatewayProcess start(Path jar, Path dir, int port, Pki pki, String gatehouseYaml, KeycloakServer keycloak,
@@ -52,20 +55,30 @@ final class GatewayProcess implements AutoCloseable {
             Path config = dir.resolve("gatehouse.yaml");
             Files.writeString(config, gatehouseYaml);
             int management = Processes.freePort();
+            // Spring reads a property given twice as a list, so `extra` replaces a default instead of adding to it.
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("server.port", Integer.toString(port));
+            properties.put("server.address", "127.0.0.1");
+            properties.put("server.ssl.certificate", pki.serverPem().toString());
+            properties.put("server.ssl.certificate-private-key", pki.serverKey().toString());
+            properties.put("management.server.port", Integer.toString(management));
+            properties.put("management.server.address", "127.0.0.1");
+            properties.put("gatehouse.config", config.toString());
+            properties.put("gatehouse.issuer", "https://gatehouse.e2e");
+            properties.put("gatehouse.signing.keys[0].kid", "e2e-1");
+            properties.put("gatehouse.signing.keys[0].path", pki.signingKey().toString());
+            properties.put("gatehouse.oidc.issuer-uri", keycloak.issuer());
+            properties.put("gatehouse.oidc.client-id", "gatehouse-e2e");
+            properties.put("gatehouse.oidc.client-secret", "gateway-e2e-secret");
+            properties.put("spring.main.banner-mode", "off");
+            properties.putAll(extra);
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", copy.toString(),
-                    "--server.port=" + port, "--server.address=127.0.0.1",
-                    "--server.ssl.certificate=" + pki.serverPem(), "--server.ssl.certificate-private-key=" + pki.serverKey(),
-                    "--management.server.port=" + management, "--management.server.address=127.0.0.1",
-                    "--gatehouse.config=" + config, "--gatehouse.issuer=https://gatehouse.e2e",
-                    "--gatehouse.signing.keys[0].kid=e2e-1", "--gatehouse.signing.keys[0].path=" + pki.signingKey(),
-                    "--gatehouse.oidc.issuer-uri=" + keycloak.issuer(), "--gatehouse.oidc.client-id=gatehouse-e2e",
-                    "--gatehouse.oidc.client-secret=gateway-e2e-secret", "--spring.main.banner-mode=off"));
-            extra.forEach((k, v) -> command.add("--" + k + "=" + v));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", copy.toString()));
+            properties.forEach((k, v) -> command.add("--" + k + "=" + v));
             Path log = dir.resolve("gateway.log");
             Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            GatewayProcess gateway = new GatewayProcess(process, port, management, log);
+            GatewayProcess gateway = new GatewayProcess(process, port, management, log, config);
             gateway.awaitReady();
             return gateway;
         } catch (IOException e) {
@@ -90,6 +103,11 @@ final class GatewayProcess implements AutoCloseable {
             close();
             throw new IllegalStateException("gateway did not become ready; last lines of " + log + ":\n" + Processes.tail(log), e);
         }
+    }
+
+    /** The routes file the gateway watches; a test may rewrite it (hot reload). */
+    Path config() {
+        return config;
     }
 
     int port() {

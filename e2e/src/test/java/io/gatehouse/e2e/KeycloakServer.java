@@ -65,6 +65,49 @@ final class KeycloakServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    int port() {
+        return port;
+    }
+
+    /** Adds an enabled user with a verified email, a password and one group, as an admin would. */
+    void createUser(String username, String email, String group, String password) throws IOException, InterruptedException {
+        String token = adminToken();
+        String user = JSON.createObjectNode().put("username", username).put("email", email).put("emailVerified", true)
+                .put("enabled", true).put("firstName", username).put("lastName", "E2e")
+                .set("credentials", JSON.createArrayNode().add(JSON.createObjectNode().put("type", "password")
+                        .put("value", password).put("temporary", false))).toString();
+        send(HttpRequest.newBuilder(URI.create(origin() + "/admin/realms/gatehouse/users"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(user)).build(), 201);
+        send(HttpRequest.newBuilder(URI.create(origin() + "/admin/realms/gatehouse/users/" + userId(token, username)
+                        + "/groups/" + groupId(token, group)))
+                .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.noBody()).build(), 204);
+    }
+
+    /** An access token for {@code username} from the password grant of {@code clientId}, as an API client gets one. */
+    String passwordGrant(String clientId, String secret, String username, String password)
+            throws IOException, InterruptedException {
+        String form = "grant_type=password&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
+                + "&username=" + enc(username) + "&password=" + enc(password) + "&scope=openid";
+        String body = send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), 200);
+        return JSON.readTree(body).get("access_token").asText();
+    }
+
+    /** An access token from the client-credentials grant of a service-account client. */
+    String clientCredentials(String clientId, String secret) throws IOException, InterruptedException {
+        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret);
+        String body = send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), 200);
+        return JSON.readTree(body).get("access_token").asText();
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     /** Ends every Keycloak session of {@code username}, as an admin would; Keycloak sends back-channel logouts. */
     void logoutUser(String username) throws IOException, InterruptedException {
         String token = adminToken();
@@ -80,10 +123,7 @@ final class KeycloakServer implements AutoCloseable {
     void removeFromGroup(String username, String group) throws IOException, InterruptedException {
         String token = adminToken();
         String userId = userId(token, username);
-        JsonNode groups = JSON.readTree(send(HttpRequest.newBuilder(URI.create(origin()
-                + "/admin/realms/gatehouse/groups?exact=true&search=" + group))
-                .header("Authorization", "Bearer " + token).GET().build(), 200));
-        String groupId = groups.get(0).get("id").asText();
+        String groupId = groupId(token, group);
         send(HttpRequest.newBuilder(URI.create(origin() + "/admin/realms/gatehouse/users/" + userId + "/groups/" + groupId))
                 .header("Authorization", "Bearer " + token).DELETE().build(), 204);
     }
@@ -102,6 +142,13 @@ final class KeycloakServer implements AutoCloseable {
                 + "/admin/realms/gatehouse/users?exact=true&username=" + username))
                 .header("Authorization", "Bearer " + token).GET().build(), 200));
         return users.get(0).get("id").asText();
+    }
+
+    private String groupId(String token, String group) throws IOException, InterruptedException {
+        JsonNode groups = JSON.readTree(send(HttpRequest.newBuilder(URI.create(origin()
+                + "/admin/realms/gatehouse/groups?exact=true&search=" + group))
+                .header("Authorization", "Bearer " + token).GET().build(), 200));
+        return groups.get(0).get("id").asText();
     }
 
     private String adminToken() throws IOException, InterruptedException {
