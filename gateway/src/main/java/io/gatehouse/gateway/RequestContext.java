@@ -5,6 +5,7 @@ import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.model.Route;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,7 @@ public final class RequestContext {
     private @Nullable String canonicalPath;
     private @Nullable Route route;
     private @Nullable String policyVersion;
+    private SpanContext trace = SpanContext.getInvalid();
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -139,4 +141,12 @@ public final class RequestContext {
 
     /** The sha256 of the gatehouse.yaml that decided, or null before DECIDE. */
     public @Nullable String policyVersion() { return policyVersion; }
+
+    /** The trace this request belongs to (its server span), or an invalid context when tracing is off. */
+    public SpanContext trace() { return trace; }
+
+    /** Set once by the RECORD stage, which starts the request's span. */
+    public void traced(SpanContext trace) {
+        this.trace = Objects.requireNonNull(trace, "trace");
+    }
 }

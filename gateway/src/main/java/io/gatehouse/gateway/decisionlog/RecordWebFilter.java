@@ -10,6 +10,7 @@ import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
@@ -46,9 +48,14 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     private final LiveConfig config;
     private final Clock clock;
     private final PublicListener publicListener;
+    private final RequestTracer tracer;
+    private final RequestTimers timers;
 
-    public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener) {
+    public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
+                           RequestTracer tracer, RequestTimers timers) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.timers = Objects.requireNonNull(timers, "timers");
         this.publicListener = Objects.requireNonNull(publicListener, "publicListener");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -62,23 +69,45 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         Instant started = clock.instant();
-        RequestContext context = RequestContext.attach(exchange, new RequestContext(UUID.randomUUID().toString(), System.nanoTime()));
+        RequestContext context = RequestContext.attach(exchange, new RequestContext(newRequestId(), System.nanoTime()));
         // Every exchange gets a context (later stages need one), but health probes and JWKS fetches are not decisions.
         boolean logged = publicListener.serves(exchange) && !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
+        Span span = logged ? tracer.start(exchange.getRequest()) : Span.getInvalid();
+        context.traced(span.getSpanContext());
         AtomicBoolean done = new AtomicBoolean(!logged);
         exchange.getResponse().beforeCommit(() -> {
             exchange.getResponse().getHeaders().set("X-Request-Id", context.requestId());
             if (done.compareAndSet(false, true)) {
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
-                writer.submit(event(exchange, context, started, status == null ? 200 : status.value()));
+                ended(exchange, context, span, started, status == null ? 200 : status.value());
             }
             return Mono.empty();
         });
         return chain.filter(exchange).doFinally(signal -> {
             if (signal == SignalType.CANCEL && done.compareAndSet(false, true)) {
-                writer.submit(event(exchange, context, started, CLIENT_CLOSED));
+                ended(exchange, context, span, started, CLIENT_CLOSED);
             }
         });
+    }
+
+    private void ended(ServerWebExchange exchange, RequestContext context, Span span, Instant started, int status) {
+        writer.submit(event(exchange, context, started, status));
+        Decision decision = context.decision();
+        RequestTracer.finish(span, exchange.getRequest().getMethod().name(), status, context.routeId(),
+                decision == null ? null : decision.outcome().wireName());
+        timers.record(context.routeId(), status, System.nanoTime() - context.startNanos());
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: a request id names a request in logs and on error
+     * pages and is no secret, and {@code UUID.randomUUID()} would take SecureRandom's lock and read /dev/urandom
+     * on the event loop.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0x3L << 62)) | (0x2L << 62);
+        return new UUID(high, low).toString();
     }
 
     private Map<String, Object> event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
@@ -86,7 +115,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("timestamp", started.toString());
         event.put("request_id", context.requestId());
-        event.put("trace_id", RequestFacts.traceId(exchange));
+        event.put("trace_id", context.trace().isValid() ? context.trace().getTraceId() : null);
         event.put("who", who(context));
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("method", request.getMethod().name());

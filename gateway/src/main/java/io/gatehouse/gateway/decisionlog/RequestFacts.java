@@ -1,32 +1,16 @@
 package io.gatehouse.gateway.decisionlog;
 
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.netty.Connection;
 
-/** Facts about a request that the framework knows but does not hand out directly: the trace id and the TLS version. */
+/** Facts about a request that the framework knows but does not hand out directly: the TLS version. */
 final class RequestFacts {
 
     private RequestFacts() {
-    }
-
-    /** The trace id of the server observation of this request (Micrometer Tracing), or null without tracing. */
-    static @Nullable String traceId(ServerWebExchange exchange) {
-        ServerRequestObservationContext observation =
-                ServerRequestObservationContext.findCurrent(exchange.getAttributes()).orElse(null);
-        if (observation == null) {
-            return null;
-        }
-        TracingObservationHandler.TracingContext tracing = observation.get(TracingObservationHandler.TracingContext.class);
-        Span span = tracing == null ? null : tracing.getSpan();
-        return span == null ? null : span.context().traceId();
     }
 
     /** "TLSv1.3", "TLSv1.2", or null for a plain connection; for HTTP/2 the TLS session is on the parent channel. */

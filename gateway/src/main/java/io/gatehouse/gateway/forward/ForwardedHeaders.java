@@ -1,7 +1,12 @@
 package io.gatehouse.gateway.forward;
 
+import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.assertion.AssertWebFilter;
 import io.gatehouse.gateway.decision.PolicyRequests;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
@@ -13,9 +18,13 @@ import org.springframework.web.server.ServerWebExchange;
  * place of Spring Cloud Gateway's filters (switched off in application.yml). Host and Proto are replaced with what
  * this gateway saw. For: the peer address is appended to what arrived, and HYGIENE has already removed what arrived
  * unless the peer is a trusted front proxy, so the upstream can rely on the chain. The upstream's own Host header is
- * set from its URL by the HTTP client.
+ * set from its URL by the HTTP client. {@code traceparent} (W3C Trace Context) names the request's span in the
+ * gateway's trace.
  */
 final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
+
+    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACESTATE = "tracestate";
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
@@ -28,6 +37,13 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         String prior = chain == null || chain.isEmpty() ? null : String.join(", ", chain);
         out.set("X-Forwarded-For", prior == null ? peer : prior + ", " + peer);
         out.remove("Forwarded");
+        // The upstream continues the gateway's trace, never one a client named (RECORD decides what counts).
+        out.remove(TRACEPARENT);
+        out.remove(TRACESTATE);
+        SpanContext trace = RequestContext.of(exchange).trace();
+        if (trace.isValid()) {
+            W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(trace)), out, HttpHeaders::set);
+        }
         return out;
     }
 

@@ -1,0 +1,54 @@
+package io.gatehouse.gateway.decisionlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.gateway.testing.GatewayClient;
+import io.gatehouse.gateway.testing.GatewayITSupport;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.slf4j.LoggerFactory;
+
+/** A gateway whose decision log the test reads, and W3C traceparent shape checks. */
+abstract class TracingSupport extends GatewayITSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+    @BeforeAll
+    void captureDecisionLog() {
+        lines.start();
+        ((Logger) LoggerFactory.getLogger("gatehouse.decision")).addAppender(lines);
+    }
+
+    @AfterAll
+    void releaseDecisionLog() {
+        ((Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(lines);
+    }
+
+    JsonNode lineFor(GatewayClient.Response response) {
+        String id = response.header("X-Request-Id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.stream()
+                .anyMatch(e -> e.getFormattedMessage().contains(id)));
+        String line = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains(id)).findFirst().orElseThrow();
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+
+    /** The trace id of a W3C traceparent ({@code 00-TRACE-SPAN-FLAGS}), checked for shape. */
+    static String traceOf(String traceparent) {
+        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+        return traceparent.substring(3, 35);
+    }
+}
