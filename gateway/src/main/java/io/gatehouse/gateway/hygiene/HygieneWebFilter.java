@@ -77,6 +77,9 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         context.canonicalPath(Objects.requireNonNull(canonical, "canonical"));
         // Strip before AUTHENTICATE and DEVICE read anything, or a client could name any user or device.
         boolean trusted = trustedProxies.trusts(request.getRemoteAddress());
+        if (!InboundHeaders.anyToStrip(request.getHeaders(), trusted)) {
+            return chain.filter(exchange);
+        }
         ServerHttpRequest stripped = request.mutate()
                 .headers(headers -> InboundHeaders.strip(headers, trusted))
                 .build();

@@ -29,6 +29,16 @@ public final class InboundHeaders {
     private InboundHeaders() {
     }
 
+    /** True when {@link #strip} would remove something: most requests carry nothing to strip and need no copy. */
+    public static boolean anyToStrip(HttpHeaders headers, boolean trustedPeer) {
+        for (String name : headers.keySet()) {
+            if (mustRemove(name, trustedPeer)) {
+                return true;
+            }
+        }
+        return unwantedUpgrade(headers);
+    }
+
     /** Removes every header that must not pass; {@code trustedPeer} says whether forwarding headers may stay. */
     public static void strip(HttpHeaders headers, boolean trustedPeer) {
         List<String> names = List.copyOf(headers.keySet());
@@ -37,10 +47,14 @@ public final class InboundHeaders {
                 headers.remove(name);
             }
         }
-        List<String> upgrade = headers.getOrEmpty(HttpHeaders.UPGRADE);
-        if (!upgrade.isEmpty() && !(upgrade.size() == 1 && upgrade.get(0).trim().equalsIgnoreCase("websocket"))) {
+        if (unwantedUpgrade(headers)) {
             headers.remove(HttpHeaders.UPGRADE);
         }
+    }
+
+    private static boolean unwantedUpgrade(HttpHeaders headers) {
+        List<String> upgrade = headers.getOrEmpty(HttpHeaders.UPGRADE);
+        return !upgrade.isEmpty() && !(upgrade.size() == 1 && upgrade.get(0).trim().equalsIgnoreCase("websocket"));
     }
 
     /** True for a header name that must never pass from this peer. */
