@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
@@ -51,11 +52,16 @@ final class ConfigWatcher implements SmartLifecycle {
             log.info("watching {} for changes (and looking every {})", config.file(), pollInterval);
             while (running) {
                 WatchKey key = events.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                boolean concerned = key == null; // the periodic look
                 if (key != null) {
-                    key.pollEvents();
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        concerned |= concerns(event);
+                    }
                     key.reset();
                 }
-                lookSafely();
+                if (concerned) {
+                    lookSafely();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -63,6 +69,19 @@ final class ConfigWatcher implements SmartLifecycle {
             log.warn("cannot watch {} ({}); falling back to looking every {}", dir, e.toString(), pollInterval);
             pollOnly();
         }
+    }
+
+    /**
+     * Whether a change in the directory may have changed the file: an event for its own name, a Kubernetes ConfigMap
+     * swap (the {@code ..data} symlink and its {@code ..2026_…} targets), or lost events. Other files in the same
+     * directory (a log written next to it) would otherwise make every write a reload check.
+     */
+    private boolean concerns(WatchEvent<?> event) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path changed)) {
+            return true;
+        }
+        String name = changed.toString();
+        return name.equals(String.valueOf(config.file().getFileName())) || name.startsWith("..");
     }
 
     private void pollOnly() {
