@@ -8,6 +8,7 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-20}   # per JVM target, unmeasured: the JIT compiles the hot path first
+ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-10}   # again before each JVM row, same URL and connections, unmeasured
 CONNECTIONS=${CONNECTIONS:-32}
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 chmod 755 "$RUN"   # nginx workers run as an unprivileged user and read the issuer files from here
@@ -100,6 +101,17 @@ for target in "https://127.0.0.1:38447/" "https://127.0.0.1:38445/ -H Host:pass.
 done
 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${full_headers[@]}" https://127.0.0.1:38445/reports/q3 >/dev/null
 
+# A JVM row is measured after the same load ran unmeasured for ROW_WARMUP_SECONDS: one connection and 32 take
+# different paths through the code, and the JIT (whose threads count in the process's CPU) recompiles for each.
+warm_row() { # URL CONNECTIONS [wrk args...]
+  local url=$1 conns=$2; shift 2
+  wrk -t1 -c"$conns" -d"${ROW_WARMUP_SECONDS}s" "$@" "$url" >/dev/null
+}
+warm_measure() { # as measure
+  warm_row "$3" "$4" "${@:6}"
+  measure "$@"
+}
+
 echo "# Gatehouse load run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECONDS_PER_RUN}s per row, wrk -t1"
 echo
 table_header
@@ -107,9 +119,10 @@ for c in 1 "$CONNECTIONS"; do
   measure "upstream direct (CPU: upstream)" "$upstream_pid" http://127.0.0.1:38180/ "$c" "$SECONDS_PER_RUN"
   measure "nginx TLS proxy" "$proxy_a" https://127.0.0.1:38443/ "$c" "$SECONDS_PER_RUN"
   measure "nginx TLS proxy, again (noise)" "$proxy_b" https://127.0.0.1:38444/ "$c" "$SECONDS_PER_RUN"
-  measure "bare Spring Cloud Gateway" "$bare_pid" https://127.0.0.1:38447/ "$c" "$SECONDS_PER_RUN"
-  measure "Gatehouse pass-through (public)" "$gatehouse_pid" https://127.0.0.1:38445/ "$c" "$SECONDS_PER_RUN" \
+  warm_measure "bare Spring Cloud Gateway" "$bare_pid" https://127.0.0.1:38447/ "$c" "$SECONDS_PER_RUN"
+  warm_measure "Gatehouse pass-through (public)" "$gatehouse_pid" https://127.0.0.1:38445/ "$c" "$SECONDS_PER_RUN" \
     -H "Host: pass.localhost"
+  warm_row https://127.0.0.1:38445/reports/q3 "$c" "${full_headers[@]}"
   before=$(decision_lines)
   measure "Gatehouse full path" "$gatehouse_pid" https://127.0.0.1:38445/reports/q3 "$c" "$SECONDS_PER_RUN" \
     "${full_headers[@]}"
