@@ -1,6 +1,5 @@
 package io.gatehouse.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -42,10 +41,6 @@ final class InventoryApi {
     String quarantine(String id, String reason) throws Exception {
         return JSON.readTree(send("POST", "/v1/devices/" + id + "/quarantine",
                 JSON.writeValueAsString(Map.of("reason", reason)), 200)).path("trust").asText();
-    }
-
-    JsonNode device(String id) throws Exception {
-        return JSON.readTree(send("GET", "/v1/devices/" + id, null, 200));
     }
 
     private String send(String method, String path, String body, int... expected)

@@ -110,10 +110,6 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
     @Override
     public void close() {
         stop();
