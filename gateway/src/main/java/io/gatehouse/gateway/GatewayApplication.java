@@ -38,6 +38,12 @@ import java.time.Clock;
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 
+    static {
+        // A TLS 1.2 client may not renegotiate: it would let a connection change its client certificate (the device)
+        // after the first request, and it is a cheap way to make the server do handshakes. TLS 1.3 has none.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+    }
+
     public static void main(String[] args) {
         SpringApplication.run(GatewayApplication.class, args);
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Request;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,7 +38,7 @@ public final class PolicyRequests {
     static URI url(ServerHttpRequest request, RequestContext context) {
         URI seen = request.getURI();
         String path = context.canonicalPath() != null ? context.canonicalPath() : seen.getRawPath();
-        String scheme = request.getSslInfo() != null ? "https" : "http";
+        String scheme = ConnectionTls.secure(request) ? "https" : "http";
         String host = seen.getHost() == null ? "" : seen.getHost().toLowerCase(Locale.ROOT);
         try {
             return new URI(scheme, null, host, seen.getPort(), path == null || path.isEmpty() ? "/" : path, null, null);

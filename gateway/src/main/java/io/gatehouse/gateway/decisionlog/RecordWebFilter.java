@@ -6,6 +6,7 @@ import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.decision.PolicyRequests;
 import io.gatehouse.gateway.decision.ReservedPaths;
 import io.gatehouse.gateway.management.PublicListener;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
@@ -130,7 +131,8 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         DevicePosture device = context.device();
         where.put("device_id", device == null ? null : device.id());
         where.put("device_trust", device == null ? null : device.trust().wireName());
-        where.put("tls", RequestFacts.tlsProtocol(request));
+        ConnectionTls tls = ConnectionTls.of(request);
+        where.put("tls", tls == null ? null : tls.protocol());
         event.put("where", where);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("status", status);

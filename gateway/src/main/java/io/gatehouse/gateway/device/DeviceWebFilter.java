@@ -3,6 +3,7 @@ package io.gatehouse.gateway.device;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Reason;
 import java.security.GeneralSecurityException;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
-import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -51,7 +51,8 @@ public final class DeviceWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         RequestContext context = RequestContext.of(exchange);
-        X509Certificate direct = tlsCertificate(exchange.getRequest().getSslInfo());
+        ConnectionTls tls = ConnectionTls.of(exchange.getRequest());
+        X509Certificate direct = tls == null ? null : tls.clientCertificate();
         if (direct != null) {
             return lookup(ClientCertificates.sha256Hex(direct), context, exchange, chain);
         }
@@ -87,10 +88,4 @@ public final class DeviceWebFilter implements WebFilter, Ordered {
                 .then(Mono.defer(() -> chain.filter(exchange)));
     }
 
-    private static @Nullable X509Certificate tlsCertificate(@Nullable SslInfo ssl) {
-        if (ssl == null || ssl.getPeerCertificates() == null || ssl.getPeerCertificates().length == 0) {
-            return null;
-        }
-        return ssl.getPeerCertificates()[0];
-    }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.login;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionCookies;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -79,7 +80,7 @@ public final class BrowserLogin {
     /** {@code scheme://host[:port]} of this request: the host the browser is on. */
     static String origin(ServerHttpRequest request) {
         URI uri = request.getURI();
-        String scheme = request.getSslInfo() != null ? "https" : "http";
+        String scheme = ConnectionTls.secure(request) ? "https" : "http";
         boolean defaultPort = uri.getPort() < 0 || (scheme.equals("https") && uri.getPort() == 443)
                 || (scheme.equals("http") && uri.getPort() == 80);
         return scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
