@@ -35,6 +35,7 @@ public final class RequestContext {
     private @Nullable String routeId;
     private @Nullable Decision decision;
     private @Nullable String assertionJti;
+    private @Nullable String assertionJwt;
     private @Nullable Reason rejection;
     private @Nullable String canonicalPath;
     private @Nullable Route route;
@@ -103,8 +104,12 @@ public final class RequestContext {
 
     public @Nullable String assertionJti() { return assertionJti; }
 
-    public void asserted(String jti) {
+    /** The signed assertion for the upstream (FORWARD puts it on the wire), or null before ASSERT. */
+    public @Nullable String assertionJwt() { return assertionJwt; }
+
+    public void asserted(String jti, String jwt) {
         this.assertionJti = Objects.requireNonNull(jti, "jti");
+        this.assertionJwt = Objects.requireNonNull(jwt, "jwt");
     }
 
     /** Why the request was turned away before the decision (hygiene, authentication), or null. */

@@ -15,10 +15,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Stage 5, ASSERT: puts a freshly signed {@code X-Gatehouse-Assertion} on every request DECIDE let through, bound
- * to this request's method, host (the Host header as the client sent it, lower-cased) and path (as forwarded,
- * without the query). Any inbound header of that name was removed by HYGIENE already; it is removed here again,
- * because a forged assertion reaching an upstream would name any user. Requests without a let-through decision
+ * Stage 5, ASSERT: signs a fresh {@code X-Gatehouse-Assertion} for every request DECIDE let through, bound to this
+ * request's method, host (the Host header as the client sent it, lower-cased) and path (as forwarded, without the
+ * query), and records it in the RequestContext; FORWARD sets it on the upstream request. Any inbound header of that
+ * name was removed by HYGIENE already, and FORWARD removes it again before setting ours, because a forged
+ * assertion reaching an upstream would name any user. Requests without a let-through decision
  * (reserved paths) pass untouched, and FORWARD refuses to forward them.
  */
 @Component
@@ -48,12 +49,9 @@ public final class AssertWebFilter implements WebFilter, Ordered {
         ServerHttpRequest request = exchange.getRequest();
         Assertion assertion = signer.sign(route.audience(), context.identity(), context.device(),
                 request.getMethod().name(), host(request), request.getURI().getRawPath());
-        context.asserted(assertion.jti());
-        ServerHttpRequest withAssertion = request.mutate().headers(h -> {
-            h.remove(HEADER);
-            h.set(HEADER, assertion.jwt());
-        }).build();
-        return chain.filter(exchange.mutate().request(withAssertion).build());
+        // FORWARD writes it on the upstream request's headers (forward.ForwardedHeaders), in the one copy it makes.
+        context.asserted(assertion.jti(), assertion.jwt());
+        return chain.filter(exchange);
     }
 
     /** The Host the client addressed (with its port, if it named one), lower-cased: what X-Forwarded-Host carries. */

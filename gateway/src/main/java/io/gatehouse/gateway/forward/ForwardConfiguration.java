@@ -37,9 +37,4 @@ class ForwardConfiguration {
     ForwardedHeaders forwardedHeaders() {
         return new ForwardedHeaders();
     }
-
-    @Bean
-    ConsumedCredentials consumedCredentials() {
-        return new ConsumedCredentials();
-    }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.forward;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.assertion.AssertWebFilter;
 import io.gatehouse.gateway.decision.PolicyRequests;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -19,7 +20,8 @@ import org.springframework.web.server.ServerWebExchange;
  * this gateway saw. For: the peer address is appended to what arrived, and HYGIENE has already removed what arrived
  * unless the peer is a trusted front proxy, so the upstream can rely on the chain. The upstream's own Host header is
  * set from its URL by the HTTP client. {@code traceparent} (W3C Trace Context) names the request's span in the
- * gateway's trace.
+ * gateway's trace. {@code X-Gatehouse-Assertion} carries ASSERT's signed assertion. The bearer token the gateway consumed is removed ({@link ConsumedCredentials}). All in one copy of
+ * the headers.
  */
 final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
 
@@ -31,7 +33,7 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         HttpHeaders out = new HttpHeaders();
         out.putAll(input);
         out.set("X-Forwarded-Host", AssertWebFilter.host(exchange.getRequest()));
-        out.set("X-Forwarded-Proto", exchange.getRequest().getSslInfo() != null ? "https" : "http");
+        out.set("X-Forwarded-Proto", ConnectionTls.secure(exchange.getRequest()) ? "https" : "http");
         String peer = PolicyRequests.sourceIp(exchange.getRequest());
         List<String> chain = input.get("X-Forwarded-For");
         String prior = chain == null || chain.isEmpty() ? null : String.join(", ", chain);
@@ -40,7 +42,15 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         // The upstream continues the gateway's trace, never one a client named (RECORD decides what counts).
         out.remove(TRACEPARENT);
         out.remove(TRACESTATE);
-        SpanContext trace = RequestContext.of(exchange).trace();
+        RequestContext context = RequestContext.of(exchange);
+        ConsumedCredentials.remove(out, context);
+        // Only the gateway's own assertion, signed by ASSERT for this request (HYGIENE removed any inbound one).
+        out.remove(AssertWebFilter.HEADER);
+        String assertion = context.assertionJwt();
+        if (assertion != null) {
+            out.set(AssertWebFilter.HEADER, assertion);
+        }
+        SpanContext trace = context.trace();
         if (trace.isValid()) {
             W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(trace)), out, HttpHeaders::set);
         }
