@@ -20,7 +20,8 @@ import org.springframework.context.SmartLifecycle;
  * Writes decision-log events (DESIGN.md, "The decision log") as one JSON line each on the logger
  * {@code gatehouse.decision}, from one daemon thread fed by a bounded queue, so the request path only enqueues.
  * Enqueueing takes no lock and never parks the event-loop thread: a lock-free queue, a counter for the bound, and an
- * {@code unpark} of the writer when it sleeps.
+ * {@code unpark} of the writer only when it has gone idle; while events keep coming, the writer drains in batches
+ * every millisecond.
  *
  * <p>Full queue (the sink cannot keep up, e.g. a blocked stdout): the event is written on the caller's thread
  * instead ("caller runs"). Nothing is dropped and memory stays bounded; the price is that, at saturation, requests
@@ -36,6 +37,7 @@ public final class DecisionLogWriter implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DecisionLogWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long BATCH_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final ConcurrentLinkedQueue<Map<String, Object>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -116,7 +118,14 @@ public final class DecisionLogWriter implements SmartLifecycle {
                     write(event);
                     continue;
                 }
-                // Announce the nap, then look once more: a producer that enqueued in between sees the flag and unparks us.
+                // Busy: nap briefly unannounced, so producers need not wake us once per event (an unpark is a syscall
+                // on the event loop); the next batch is written within BATCH_NAP.
+                LockSupport.parkNanos(this, BATCH_NAP_NANOS);
+                if (!queue.isEmpty()) {
+                    continue;
+                }
+                // Idle: announce the long nap, then look once more: a producer that enqueued in between sees the flag
+                // and unparks us.
                 writerSleeping = true;
                 if (queue.isEmpty() && running) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
