@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code gatehouse.inventory.*}: where the posture client asks, and how. {@code url} is device-inventory's base URL;
  * {@code token-uri}, {@code client-id} and {@code client-secret} get a client-credentials token with
  * {@code scope} (default {@code posture:read}); {@code timeout} (default 1s) bounds each lookup, {@code cache-ttl}
- * (default 30s) how long an answer, "not enrolled" included, is reused; {@code cache-size} bounds the cache.
+ * (default 5s) how long an answer, "not enrolled" included, is reused (a quarantine takes effect within it); {@code cache-size} bounds the cache.
  * Without {@code url} every presented device counts as unknown (and the note says the inventory is not configured).
  */
 @ConfigurationProperties("gatehouse.inventory")
@@ -20,7 +20,7 @@ public record InventoryProperties(@Nullable URI url, @Nullable URI tokenUri, @Nu
     public InventoryProperties {
         scope = scope == null || scope.isBlank() ? "posture:read" : scope;
         timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
-        cacheTtl = cacheTtl == null ? Duration.ofSeconds(30) : cacheTtl;
+        cacheTtl = cacheTtl == null ? Duration.ofSeconds(5) : cacheTtl;
         cacheSize = cacheSize == null ? 10_000 : cacheSize;
     }
 
