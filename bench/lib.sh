@@ -2,17 +2,32 @@
 # shellcheck shell=bash
 
 CLK_TCK=$(getconf CLK_TCK)
+QUIET_PIDS=()   # set by the caller: processes that must be idle before a row is measured
 
 # utime+stime of a process, all its threads included, in clock ticks (/proc/PID/stat fields 14 and 15).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
+# wait_quiet PID...: until the processes together use under 5 % of a core for 2 s (at most 120 s), so that a JVM
+# still compiling in the background does not take CPU from the row being measured.
+wait_quiet() {
+  local before after i
+  for i in $(seq 1 60); do
+    before=0; for p in "$@"; do before=$((before + $(cpu_ticks "$p"))); done
+    sleep 2
+    after=0; for p in "$@"; do after=$((after + $(cpu_ticks "$p"))); done
+    [ $((after - before)) -le $((CLK_TCK / 10)) ] && return 0
+  done
+  echo "processes $* still busy after 120 s; measuring anyway" >&2
+}
+
 # measure LABEL PID URL CONNECTIONS SECONDS [wrk args...]
 # Prints one table row: label, connections, requests/s, p50, p99 (µs), errors, CPU-µs per request of PID.
 measure() {
   local label=$1 pid=$2 url=$3 conns=$4 secs=$5; shift 5
   local before after out line
+  [ ${#QUIET_PIDS[@]} -gt 0 ] && wait_quiet "${QUIET_PIDS[@]}"
   before=$(cpu_ticks "$pid")
   out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH/wrk-report.lua" "$@" "$url")
   after=$(cpu_ticks "$pid")

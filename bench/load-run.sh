@@ -7,8 +7,8 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
-WARMUP_SECONDS=${WARMUP_SECONDS:-20}   # per JVM target, unmeasured: the JIT compiles the hot path first
-ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-10}   # again before each JVM row, same URL and connections, unmeasured
+WARMUP_SECONDS=${WARMUP_SECONDS:-45}   # per JVM target, unmeasured: the JIT compiles the hot path first
+ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-15}   # again before each JVM row, same URL and connections, unmeasured
 CONNECTIONS=${CONNECTIONS:-32}
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 chmod 755 "$RUN"   # nginx workers run as an unprivileged user and read the issuer files from here
@@ -112,6 +112,7 @@ warm_measure() { # as measure
   measure "$@"
 }
 
+QUIET_PIDS=("$bare_pid" "$gatehouse_pid")   # every row waits until both JVMs are idle (lib.sh)
 echo "# Gatehouse load run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECONDS_PER_RUN}s per row, wrk -t1"
 echo
 table_header
