@@ -3,27 +3,17 @@ package io.gatehouse.gateway.decisionlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.gateway.testing.GatewayClient;
-import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** One JSON line per request on gatehouse.decision, in DESIGN.md's shape, with no credential in it. */
-class DecisionLogIT extends GatewayITSupport {
+class DecisionLogIT extends DecisionLogITSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
     @Override
     protected String config(URI upstream) {
@@ -42,38 +32,6 @@ class DecisionLogIT extends GatewayITSupport {
                     policy:
                       allow: [{name: staff, authenticated: true}]
                 """.formatted(upstream);
-    }
-
-    @BeforeAll
-    void captureDecisionLog() {
-        lines.start();
-        ((Logger) LoggerFactory.getLogger("gatehouse.decision")).addAppender(lines);
-    }
-
-    @AfterAll
-    void releaseDecisionLog() {
-        ((Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(lines);
-    }
-
-    private List<JsonNode> linesFor(String requestId) {
-        return lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(line -> line.contains(requestId)).map(DecisionLogIT::parse).toList();
-    }
-
-    private JsonNode onlyLineFor(GatewayClient.Response response) {
-        String id = response.header("X-Request-Id");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !linesFor(id).isEmpty());
-        List<JsonNode> found = linesFor(id);
-        assertThat(found).hasSize(1);
-        return found.get(0);
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (Exception e) {
-            throw new AssertionError("not a JSON line: " + line, e);
-        }
     }
 
     @Test

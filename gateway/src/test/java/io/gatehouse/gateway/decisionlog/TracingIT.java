@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@code traceparent}, a client's {@code traceparent} continued only from a trusted front proxy, and the request
  * timer on the management port.
  */
-class TracingIT extends TracingSupport {
+class TracingIT extends DecisionLogITSupport {
 
     static final String CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     static final String CLIENT_TRACEPARENT = "00-" + CLIENT_TRACE + "-00f067aa0ba902b7-01";
@@ -38,13 +38,13 @@ class TracingIT extends TracingSupport {
 
         assertThat(response.status()).isEqualTo(200);
         String trace = traceOf(upstream.last().header("traceparent"));
-        assertThat(lineFor(response).path("trace_id").asText()).isEqualTo(trace);
+        assertThat(onlyLineFor(response).path("trace_id").asText()).isEqualTo(trace);
     }
 
     @Test
     void requestsWhenSeveralThenEachHasItsOwnTrace() {
-        String first = lineFor(client().get("/one")).path("trace_id").asText();
-        String second = lineFor(client().get("/two")).path("trace_id").asText();
+        String first = onlyLineFor(client().get("/one")).path("trace_id").asText();
+        String second = onlyLineFor(client().get("/two")).path("trace_id").asText();
 
         assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
     }
@@ -54,7 +54,7 @@ class TracingIT extends TracingSupport {
         GatewayClient.Response response = client().get("/spoof",
                 Map.of("traceparent", CLIENT_TRACEPARENT, "tracestate", "vendor=spoofed"));
 
-        String logged = lineFor(response).path("trace_id").asText();
+        String logged = onlyLineFor(response).path("trace_id").asText();
         assertThat(logged).isNotEqualTo(CLIENT_TRACE);
         assertThat(traceOf(upstream.last().header("traceparent"))).isEqualTo(logged);
         assertThat(upstream.last().hasHeader("tracestate")).isFalse();

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A {@code traceparent} from a trusted front proxy continues that trace (TracingIT: from anyone else, it does not). */
-class TracingTrustedProxyIT extends TracingSupport {
+class TracingTrustedProxyIT extends DecisionLogITSupport {
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
@@ -20,7 +20,7 @@ class TracingTrustedProxyIT extends TracingSupport {
         GatewayClient.Response response = client().get("/continued",
                 Map.of("traceparent", TracingIT.CLIENT_TRACEPARENT));
 
-        assertThat(lineFor(response).path("trace_id").asText()).isEqualTo(TracingIT.CLIENT_TRACE);
+        assertThat(onlyLineFor(response).path("trace_id").asText()).isEqualTo(TracingIT.CLIENT_TRACE);
         String upstreamParent = upstream.last().header("traceparent");
         assertThat(traceOf(upstreamParent)).isEqualTo(TracingIT.CLIENT_TRACE);
         assertThat(upstreamParent).doesNotContain("00f067aa0ba902b7"); // the gateway's own span is the parent now

@@ -11,12 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
-/** A gateway whose decision log the test reads, and W3C traceparent shape checks. */
-abstract class TracingSupport extends GatewayITSupport {
+/** A gateway whose decision log (logger {@code gatehouse.decision}) the test reads line by line. */
+abstract class DecisionLogITSupport extends GatewayITSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,12 +34,22 @@ abstract class TracingSupport extends GatewayITSupport {
         ((Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(lines);
     }
 
-    JsonNode lineFor(GatewayClient.Response response) {
+    /** Every decision-log line naming this request id, parsed. */
+    List<JsonNode> linesFor(String requestId) {
+        return lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.contains(requestId)).map(DecisionLogITSupport::parse).toList();
+    }
+
+    /** The one line of this response's request (X-Request-Id), waiting for the writer thread; more than one fails. */
+    JsonNode onlyLineFor(GatewayClient.Response response) {
         String id = response.header("X-Request-Id");
-        await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.stream()
-                .anyMatch(e -> e.getFormattedMessage().contains(id)));
-        String line = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains(id)).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !linesFor(id).isEmpty());
+        List<JsonNode> found = linesFor(id);
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
         } catch (Exception e) {
