@@ -9,6 +9,9 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.reactive.WebHttpHandlerBuilderCustomizer;
+import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,6 +30,21 @@ class DecisionLogConfiguration {
                                     OpenTelemetry openTelemetry, TrustedProxies trustedProxies, MeterRegistry meters) {
         RequestTracer tracer = new RequestTracer(openTelemetry.getTracer("io.gatehouse.gateway"), trustedProxies);
         return new RecordWebFilter(writer, config, clock, publicListener, tracer, new RequestTimers(meters));
+    }
+
+    /**
+     * Requests Netty's decoder refuses never reach RECORD; the public listener's access-log hook logs them
+     * ({@link DecoderRejections}). The public listener is the one with TLS; the management port is plain HTTP.
+     */
+    @Bean
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> decoderRejectionsLogged(DecisionLogWriter writer,
+                                                                                      LiveConfig config) {
+        return factory -> {
+            if (Ssl.isEnabled(factory.getSsl())) {
+                DecoderRejections rejections = new DecoderRejections(writer, config);
+                factory.addServerCustomizers(server -> server.accessLog(true, rejections));
+            }
+        };
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -113,35 +114,52 @@ public final class RecordWebFilter implements WebFilter, Ordered {
 
     private Map<String, Object> event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
         ServerHttpRequest request = exchange.getRequest();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("timestamp", started.toString());
-        event.put("request_id", context.requestId());
-        event.put("trace_id", context.trace().isValid() ? context.trace().getTraceId() : null);
-        event.put("who", who(context));
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("method", request.getMethod().name());
         what.put("host", request.getURI().getHost());
         what.put("path", request.getURI().getRawPath());
         what.put("route", context.routeId());
-        event.put("what", what);
-        event.put("why", why(context));
-        Map<String, Object> where = new LinkedHashMap<>();
-        where.put("source_ip", PolicyRequests.sourceIp(request));
-        where.put("user_agent", request.getHeaders().getFirst("User-Agent"));
         DevicePosture device = context.device();
-        where.put("device_id", device == null ? null : device.id());
-        where.put("device_trust", device == null ? null : device.trust().wireName());
         ConnectionTls tls = ConnectionTls.of(request);
-        where.put("tls", tls == null ? null : tls.protocol());
+        Map<String, Object> where = where(PolicyRequests.sourceIp(request), request.getHeaders().getFirst("User-Agent"),
+                device == null ? null : device.id(), device == null ? null : device.trust().wireName(),
+                tls == null ? null : tls.protocol());
+        String version = context.policyVersion();
+        return line(started, context.requestId(), context.trace().isValid() ? context.trace().getTraceId() : null,
+                who(context), what, why(context), where, status, (System.nanoTime() - context.startNanos()) / 1e6,
+                version != null ? version : config.current().version(), context.assertionJti());
+    }
+
+    /** One decision-log line in DESIGN.md's shape; also used for the requests Netty refused (DecoderRejections). */
+    static Map<String, Object> line(Instant started, String requestId, @Nullable String traceId, Map<String, Object> who,
+                                    Map<String, Object> what, Map<String, Object> why, Map<String, Object> where,
+                                    int status, double latencyMs, String policyVersion, @Nullable String assertionJti) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("timestamp", started.toString());
+        event.put("request_id", requestId);
+        event.put("trace_id", traceId);
+        event.put("who", who);
+        event.put("what", what);
+        event.put("why", why);
         event.put("where", where);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("status", status);
-        result.put("latency_ms", Math.round((System.nanoTime() - context.startNanos()) / 10_000.0) / 100.0);
+        result.put("latency_ms", Math.round(latencyMs * 100) / 100.0);
         event.put("result", result);
-        String version = context.policyVersion();
-        event.put("policy", Map.of("version", version != null ? version : config.current().version()));
-        event.put("assertion_jti", context.assertionJti());
+        event.put("policy", Map.of("version", policyVersion));
+        event.put("assertion_jti", assertionJti);
         return event;
+    }
+
+    static Map<String, Object> where(@Nullable String sourceIp, @Nullable String userAgent, @Nullable String deviceId,
+                                     @Nullable String deviceTrust, @Nullable String tls) {
+        Map<String, Object> where = new LinkedHashMap<>();
+        where.put("source_ip", sourceIp);
+        where.put("user_agent", userAgent);
+        where.put("device_id", deviceId);
+        where.put("device_trust", deviceTrust);
+        where.put("tls", tls);
+        return where;
     }
 
     private static Map<String, Object> who(RequestContext context) {

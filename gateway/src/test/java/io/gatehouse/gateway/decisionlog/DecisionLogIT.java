@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.GatewayClient;
 import java.net.URI;
 import java.time.Duration;

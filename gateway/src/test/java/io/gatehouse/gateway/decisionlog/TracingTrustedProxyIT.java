@@ -2,6 +2,7 @@ package io.gatehouse.gateway.decisionlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.decisionlog;
+package io.gatehouse.gateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,8 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.gateway.testing.GatewayClient;
-import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -17,11 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
 /** A gateway whose decision log (logger {@code gatehouse.decision}) the test reads line by line. */
-abstract class DecisionLogITSupport extends GatewayITSupport {
+public abstract class DecisionLogITSupport extends GatewayITSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    protected final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
     @BeforeAll
     void captureDecisionLog() {
@@ -35,13 +33,13 @@ abstract class DecisionLogITSupport extends GatewayITSupport {
     }
 
     /** Every decision-log line naming this request id, parsed. */
-    List<JsonNode> linesFor(String requestId) {
+    protected List<JsonNode> linesFor(String requestId) {
         return lines.list.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(line -> line.contains(requestId)).map(DecisionLogITSupport::parse).toList();
     }
 
     /** The one line of this response's request (X-Request-Id), waiting for the writer thread; more than one fails. */
-    JsonNode onlyLineFor(GatewayClient.Response response) {
+    protected JsonNode onlyLineFor(GatewayClient.Response response) {
         String id = response.header("X-Request-Id");
         await().atMost(Duration.ofSeconds(10)).until(() -> !linesFor(id).isEmpty());
         List<JsonNode> found = linesFor(id);
@@ -49,7 +47,7 @@ abstract class DecisionLogITSupport extends GatewayITSupport {
         return found.get(0);
     }
 
-    static JsonNode parse(String line) {
+    protected static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
         } catch (Exception e) {
@@ -58,7 +56,7 @@ abstract class DecisionLogITSupport extends GatewayITSupport {
     }
 
     /** The trace id of a W3C traceparent ({@code 00-TRACE-SPAN-FLAGS}), checked for shape. */
-    static String traceOf(String traceparent) {
+    protected static String traceOf(String traceparent) {
         assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
         return traceparent.substring(3, 35);
     }

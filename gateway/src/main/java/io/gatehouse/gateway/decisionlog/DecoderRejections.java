@@ -1,0 +1,93 @@
+package io.gatehouse.gateway.decisionlog;
+
+import io.gatehouse.gateway.config.LiveConfig;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.server.logging.AccessLog;
+import reactor.netty.http.server.logging.AccessLogArgProvider;
+import reactor.netty.http.server.logging.AccessLogFactory;
+
+/**
+ * The requests RECORD never sees: Netty's HTTP decoder refuses a malformed request (a bad request line or header,
+ * conflicting Content-Length values, an oversized line or header block) and Reactor Netty answers it 400, 414 or 431
+ * before any WebFilter runs. Hooked into the public listener as its access log, this sees every response the server
+ * writes; for an error response RECORD did not answer (no {@code X-Request-Id}) it hands the decision log a deny line
+ * with what the decoder left readable. It writes no access log of its own. Like RECORD it never logs the query string.
+ */
+final class DecoderRejections implements AccessLogFactory {
+
+    private final DecisionLogWriter writer;
+    private final LiveConfig config;
+
+    DecoderRejections(DecisionLogWriter writer, LiveConfig config) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public @Nullable AccessLog apply(AccessLogArgProvider response) {
+        int status = status(response.status());
+        if (status < 400 || response.responseHeader("X-Request-Id") != null) {
+            return null; // answered by the stages, which logged it themselves
+        }
+        writer.submit(event(response, status));
+        return null;
+    }
+
+    private Map<String, Object> event(AccessLogArgProvider response, int status) {
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("subject", null);
+        who.put("email", null);
+        who.put("groups", List.of());
+        who.put("auth", "anonymous");
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("method", text(response.method()));
+        what.put("host", text(response.requestHeader("Host")));
+        what.put("path", path(text(response.uri())));
+        what.put("route", null);
+        Map<String, Object> why = new LinkedHashMap<>();
+        why.put("decision", "deny");
+        why.put("enforced", true);
+        why.put("mode", null);
+        why.put("rule", null);
+        why.put("reasons", List.of("malformed HTTP request: refused by the HTTP decoder before the gateway's stages"
+                + " (status " + status + ")"));
+        Map<String, Object> where = RecordWebFilter.where(ip(response.remoteAddress()),
+                text(response.requestHeader("User-Agent")), null, null, null);
+        Instant started = response.accessDateTime() == null ? Instant.now() : response.accessDateTime().toInstant();
+        return RecordWebFilter.line(started, RecordWebFilter.newRequestId(), null, who, what, why, where, status,
+                response.duration(), config.current().version(), null);
+    }
+
+    private static int status(@Nullable CharSequence status) {
+        try {
+            return status == null ? 0 : Integer.parseInt(status.toString());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static @Nullable String text(@Nullable CharSequence value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** The request target without its query string (which may carry a credential), or null. */
+    private static @Nullable String path(@Nullable String target) {
+        if (target == null) {
+            return null;
+        }
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
+    }
+
+    private static @Nullable String ip(@Nullable SocketAddress peer) {
+        return peer instanceof InetSocketAddress address && address.getAddress() != null
+                ? address.getAddress().getHostAddress() : null;
+    }
+}
