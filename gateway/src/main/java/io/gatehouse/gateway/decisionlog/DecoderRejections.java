@@ -1,11 +1,11 @@
 package io.gatehouse.gateway.decisionlog;
 
+import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.policy.Reason;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +21,8 @@ import reactor.netty.http.server.logging.AccessLogFactory;
  * with what the decoder left readable. It writes no access log of its own. Like RECORD it never logs the query string.
  */
 final class DecoderRejections implements AccessLogFactory {
+
+    private static final String CODE = "http-decoder-refused";
 
     private final DecisionLogWriter writer;
     private final LiveConfig config;
@@ -41,28 +43,17 @@ final class DecoderRejections implements AccessLogFactory {
     }
 
     private Map<String, Object> event(AccessLogArgProvider response, int status) {
-        Map<String, Object> who = new LinkedHashMap<>();
-        who.put("subject", null);
-        who.put("email", null);
-        who.put("groups", List.of());
-        who.put("auth", "anonymous");
-        Map<String, Object> what = new LinkedHashMap<>();
-        what.put("method", text(response.method()));
-        what.put("host", text(response.requestHeader("Host")));
-        what.put("path", path(text(response.uri())));
-        what.put("route", null);
-        Map<String, Object> why = new LinkedHashMap<>();
-        why.put("decision", "deny");
-        why.put("enforced", true);
-        why.put("mode", null);
-        why.put("rule", null);
-        why.put("reasons", List.of("malformed HTTP request: refused by the HTTP decoder before the gateway's stages"
-                + " (status " + status + ")"));
+        // The same who and why as a request HYGIENE turned away: anonymous, denied before a decision, with a reason.
+        RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), System.nanoTime());
+        context.rejected(new Reason(CODE, "malformed HTTP request: refused by the HTTP decoder before the gateway's"
+                + " stages (status " + status + ")"));
+        Map<String, Object> what = RecordWebFilter.what(text(response.method()), text(response.requestHeader("Host")),
+                path(text(response.uri())), null);
         Map<String, Object> where = RecordWebFilter.where(ip(response.remoteAddress()),
                 text(response.requestHeader("User-Agent")), null, null, null);
         Instant started = response.accessDateTime() == null ? Instant.now() : response.accessDateTime().toInstant();
-        return RecordWebFilter.line(started, RecordWebFilter.newRequestId(), null, who, what, why, where, status,
-                response.duration(), config.current().version(), null);
+        return RecordWebFilter.line(started, context.requestId(), null, RecordWebFilter.who(context), what,
+                RecordWebFilter.why(context), where, status, response.duration(), config.current().version(), null);
     }
 
     private static int status(@Nullable CharSequence status) {

@@ -114,11 +114,8 @@ public final class RecordWebFilter implements WebFilter, Ordered {
 
     private Map<String, Object> event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
         ServerHttpRequest request = exchange.getRequest();
-        Map<String, Object> what = new LinkedHashMap<>();
-        what.put("method", request.getMethod().name());
-        what.put("host", request.getURI().getHost());
-        what.put("path", request.getURI().getRawPath());
-        what.put("route", context.routeId());
+        Map<String, Object> what = what(request.getMethod().name(), request.getURI().getHost(),
+                request.getURI().getRawPath(), context.routeId());
         DevicePosture device = context.device();
         ConnectionTls tls = ConnectionTls.of(request);
         Map<String, Object> where = where(PolicyRequests.sourceIp(request), request.getHeaders().getFirst("User-Agent"),
@@ -151,6 +148,16 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return event;
     }
 
+    static Map<String, Object> what(@Nullable String method, @Nullable String host, @Nullable String path,
+                                    @Nullable String route) {
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("method", method);
+        what.put("host", host);
+        what.put("path", path);
+        what.put("route", route);
+        return what;
+    }
+
     static Map<String, Object> where(@Nullable String sourceIp, @Nullable String userAgent, @Nullable String deviceId,
                                      @Nullable String deviceTrust, @Nullable String tls) {
         Map<String, Object> where = new LinkedHashMap<>();
@@ -162,7 +169,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return where;
     }
 
-    private static Map<String, Object> who(RequestContext context) {
+    static Map<String, Object> who(RequestContext context) {
         Identity identity = context.identity();
         Map<String, Object> who = new LinkedHashMap<>();
         who.put("subject", identity == null ? null : identity.sub());
@@ -176,7 +183,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return who;
     }
 
-    private static Map<String, Object> why(RequestContext context) {
+    static Map<String, Object> why(RequestContext context) {
         Map<String, Object> why = new LinkedHashMap<>();
         Decision decision = context.decision();
         Reason rejection = context.rejection();

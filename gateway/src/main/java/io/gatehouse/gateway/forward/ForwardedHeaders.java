@@ -20,8 +20,8 @@ import org.springframework.web.server.ServerWebExchange;
  * this gateway saw. For: the peer address is appended to what arrived, and HYGIENE has already removed what arrived
  * unless the peer is a trusted front proxy, so the upstream can rely on the chain. The upstream's own Host header is
  * set from its URL by the HTTP client. {@code traceparent} (W3C Trace Context) names the request's span in the
- * gateway's trace. {@code X-Gatehouse-Assertion} carries ASSERT's signed assertion. The bearer token the gateway consumed is removed ({@link ConsumedCredentials}). All in one copy of
- * the headers.
+ * gateway's trace. {@code X-Gatehouse-Assertion} carries ASSERT's signed assertion. The bearer token the gateway
+ * consumed is removed ({@link ConsumedCredentials}). All in one copy of the headers.
  */
 final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
 
