@@ -16,7 +16,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * Writes exact bytes over TLS to the gateway and reads one response: status line, headers and a Content-Length
  * (or chunked, up to the end marker) body, or whatever came before the server closed or 5 s passed. For requests
- * that a well-behaved client library refuses to send.
+ * that a well-behaved client library refuses to send. {@link #sendUntilClosed} reads on until the server closes the
+ * connection (or 5 s pass), for tests about what else the server answers on the same connection and whether it closes;
+ * {@link #open} keeps one connection for several requests in turn.
  */
 final class RawHttp {
 
@@ -33,16 +35,53 @@ final class RawHttp {
     }
 
     static Response send(DevPki pki, int port, String request) {
+        return send(pki, port, request, false);
+    }
+
+    /** Every byte the server sends until it closes; {@link Response#closed()} is false when 5 s passed first. */
+    static Response sendUntilClosed(DevPki pki, int port, String request) {
+        return send(pki, port, request, true);
+    }
+
+    private static Response send(DevPki pki, int port, String request, boolean untilClosed) {
         try (SSLSocket socket = (SSLSocket) GatewayClient.jdkSsl(pki, null).getSocketFactory()
                 .createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             out.write(bytes(request));
             out.flush();
-            return read(socket.getInputStream());
+            return read(socket.getInputStream(), untilClosed);
         } catch (IOException e) {
             return Response.none(e.toString());
         }
+    }
+
+    /** One kept-alive TLS connection: {@link #exchange} writes a request and reads its response before the next. */
+    static final class Connection implements AutoCloseable {
+
+        private final SSLSocket socket;
+
+        private Connection(SSLSocket socket) {
+            this.socket = socket;
+        }
+
+        Response exchange(String request) throws IOException {
+            socket.getOutputStream().write(bytes(request));
+            socket.getOutputStream().flush();
+            return read(socket.getInputStream(), false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static Connection open(DevPki pki, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) GatewayClient.jdkSsl(pki, null).getSocketFactory()
+                .createSocket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        return new Connection(socket);
     }
 
     /** Characters up to U+00FF are single bytes (the corpus' {@code \x01} escapes); anything above is UTF-8. */
@@ -60,7 +99,7 @@ final class RawHttp {
         return out.toByteArray();
     }
 
-    private static Response read(InputStream in) throws IOException {
+    private static Response read(InputStream in, boolean untilClosed) throws IOException {
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         boolean closed = false;
@@ -72,7 +111,7 @@ final class RawHttp {
                     break;
                 }
                 read.write(buffer, 0, n);
-                if (complete(read.toString(StandardCharsets.ISO_8859_1))) {
+                if (!untilClosed && complete(read.toString(StandardCharsets.ISO_8859_1))) {
                     break;
                 }
             }
