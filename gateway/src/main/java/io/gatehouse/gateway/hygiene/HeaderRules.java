@@ -10,9 +10,10 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * The header rows of {@link RejectedPattern}: request framing and Host checks that stop request smuggling and
- * host confusion. Netty already refuses some of these (and for HTTP/1.1 drops Content-Length when
- * {@code Transfer-Encoding: chunked} is present); these rules are what the gateway itself guarantees for whatever
- * reaches the WebFilter chain, HTTP/1.1 and HTTP/2 alike. Pure and thread-safe.
+ * host confusion. The HTTP/1.1 decoder already refuses some of these ({@link StrictHttp1Codec} refuses HTTP/1.1 with
+ * both Content-Length and {@code Transfer-Encoding: chunked}, which Netty alone would accept by dropping
+ * Content-Length); these rules are what the gateway itself guarantees for whatever reaches the WebFilter chain,
+ * HTTP/1.0, HTTP/1.1 and HTTP/2 alike. Pure and thread-safe.
  */
 public final class HeaderRules {
 

@@ -1,0 +1,165 @@
+package io.gatehouse.gateway.hygiene;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Netty's {@link HttpServerCodec} with a stricter request decoder, for the gateway's HTTP/1.1 connections (DESIGN.md,
+ * "Failure behaviour": an ambiguous request gets 400 and never reaches the upstream). Two requests that Netty alone
+ * accepts, and that a front proxy could read differently from the gateway (request smuggling), fail in the decoder:
+ * <ul>
+ *   <li>HTTP/1.1 with both Content-Length and {@code Transfer-Encoding: chunked}: Netty would drop Content-Length and
+ *       read the body as chunked (RFC 9112, 6.1 allows that or an error); here it is an error;</li>
+ *   <li>a request line whose method, target and version are not separated by exactly one SP each: Netty would also
+ *       split on HTAB, VT, FF, a bare CR or a run of whitespace (RFC 9112, 3, lenient parsing).</li>
+ * </ul>
+ * A failed message is what Netty produces for any malformed request: the decoder drops every later byte of the
+ * connection (so nothing smuggled after it is ever read as a request), Reactor Netty answers 400 and closes, no
+ * WebFilter runs, and the decision log gets its line from the decoder-rejection hook.
+ *
+ * <p>Everything else is HttpServerCodec's own behaviour, repeated here because its decoder is private: the encoder
+ * learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no Transfer-Encoding
+ * ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the pipeline as two
+ * handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by class and knows
+ * only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}. One instance per
+ * connection; not thread-safe, like every codec.
+ */
+final class StrictHttp1Codec {
+
+    /** The pipeline name of the encoder; the decoder takes the name of the codec it replaces. */
+    static final String ENCODER = "gatehouse.httpResponseEncoder";
+
+    /** The methods of the requests decoded and not yet answered, oldest first. */
+    private final Queue<HttpMethod> methods = new ArrayDeque<>();
+    private final HttpRequestDecoder decoder;
+    private final HttpResponseEncoder encoder;
+
+    StrictHttp1Codec(HttpDecoderConfig config) {
+        Objects.requireNonNull(config, "config");
+        this.decoder = new StrictRequestDecoder(config);
+        this.encoder = new MethodAwareResponseEncoder();
+    }
+
+    HttpRequestDecoder decoder() {
+        return decoder;
+    }
+
+    HttpResponseEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * Puts the decoder in place of the handler named {@code name} and the encoder just before it (towards the
+     * network), where a WebSocket handshake puts its own encoder: outbound frames then pass the handlers Reactor
+     * Netty anchors on {@code name} (WebSocket compression) before they are encoded.
+     */
+    void replace(ChannelPipeline pipeline, String name) {
+        pipeline.replace(name, name, decoder);
+        pipeline.addBefore(name, ENCODER, encoder);
+    }
+
+    private final class StrictRequestDecoder extends HttpRequestDecoder {
+
+        /** Where the method and the target of the request line being split end (array indexes, exclusive). */
+        private int methodEnd;
+        private int targetEnd;
+
+        StrictRequestDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int before = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    methods.add(request.method());
+                }
+            }
+        }
+
+        /**
+         * Netty calls this while reading the headers; what it throws fails the message and drops the rest of the
+         * connection's bytes. Dropping Content-Length instead would leave the gateway reading the body as chunked
+         * while a front proxy may have read it by its length, and then the bytes after the chunked end as the next
+         * request.
+         */
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            throw new IllegalArgumentException(RejectedPattern.CONTENT_LENGTH_AND_TRANSFER_ENCODING.title()
+                    + ": Content-Length " + message.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)
+                    + ", Transfer-Encoding " + message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING));
+        }
+
+        // Netty splits the request line and hands each word over in order, with the whole line's bytes: what lies
+        // between two words is exactly what Netty took for a separator.
+        @Override
+        protected String splitFirstWordInitialLine(byte[] line, int start, int length) {
+            methodEnd = start + length;
+            return super.splitFirstWordInitialLine(line, start, length);
+        }
+
+        @Override
+        protected String splitSecondWordInitialLine(byte[] line, int start, int length) {
+            requireOneSpace(line, methodEnd, start);
+            targetEnd = start + length;
+            return super.splitSecondWordInitialLine(line, start, length);
+        }
+
+        @Override
+        protected String splitThirdWordInitialLine(byte[] line, int start, int length) {
+            requireOneSpace(line, targetEnd, start);
+            return super.splitThirdWordInitialLine(line, start, length);
+        }
+
+        private static void requireOneSpace(byte[] line, int from, int to) {
+            if (to != from + 1 || line[from] != ' ') {
+                StringBuilder found = new StringBuilder();
+                for (int i = from; i < to && i < from + 8; i++) {
+                    found.append(String.format("\\x%02X", line[i] & 0xff));
+                }
+                throw new IllegalArgumentException("request line parts must be separated by one SP, found \""
+                        + found + "\"");
+            }
+        }
+    }
+
+    private final class MethodAwareResponseEncoder extends HttpResponseEncoder {
+
+        private @Nullable HttpMethod method;
+
+        @Override
+        protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
+            if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method)
+                    && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+                // A 2xx to CONNECT has no body: no Transfer-Encoding (RFC 9110, 9.3.6).
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                return;
+            }
+            super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            method = methods.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}

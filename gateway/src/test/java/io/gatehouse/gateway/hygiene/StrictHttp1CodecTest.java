@@ -1,0 +1,165 @@
+package io.gatehouse.gateway.hygiene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link StrictHttp1Codec} on an embedded channel: the two framings it refuses, and for everything else the same
+ * messages and bytes as Netty's {@link HttpServerCodec}.
+ */
+class StrictHttp1CodecTest {
+
+    private static EmbeddedChannel strict() {
+        StrictHttp1Codec codec = new StrictHttp1Codec(new HttpDecoderConfig());
+        return new EmbeddedChannel(codec.encoder(), codec.decoder());
+    }
+
+    private static List<Object> decode(EmbeddedChannel channel, String bytes) {
+        channel.writeInbound(Unpooled.copiedBuffer(RawHttp.bytes(bytes)));
+        List<Object> out = new ArrayList<>();
+        for (Object message; (message = channel.readInbound()) != null; ) {
+            out.add(message);
+        }
+        channel.finishAndReleaseAll();
+        return out;
+    }
+
+    /** Each decoded message as text: its kind, request line and headers or content, and the decoder's verdict. */
+    private static List<String> describe(List<Object> messages) {
+        List<String> out = new ArrayList<>();
+        for (Object message : messages) {
+            StringBuilder text = new StringBuilder(message.getClass().getSimpleName());
+            if (message instanceof HttpRequest request) {
+                text.append(' ').append(request.method()).append(' ').append(request.uri()).append(' ')
+                        .append(request.protocolVersion()).append(' ').append(request.headers().entries());
+            }
+            if (message instanceof HttpContent content) {
+                text.append(' ').append(content.content().toString(StandardCharsets.ISO_8859_1));
+            }
+            if (message instanceof LastHttpContent last) {
+                text.append(" trailers ").append(last.trailingHeaders().entries());
+            }
+            text.append(' ').append(((DecoderResultProvider) message).decoderResult());
+            out.add(text.toString());
+            ReferenceCountUtil.release(message);
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: 5\r\nTransfer-Encoding: chunked",
+            "Transfer-Encoding: chunked\r\nContent-Length: 5", "content-length: 0\r\ntransfer-encoding: CHUNKED",
+            "Content-Length: 5\r\nTransfer-Encoding: gzip, chunked"})
+    void decodeWhenContentLengthAndChunkedThenFailsAndReadsNothingAfter(String framing) {
+        List<Object> out = decode(strict(), "POST /x HTTP/1.1\r\nHost: a\r\n"
+                + framing + "\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        assertThat(out).hasSize(1);
+        HttpRequest request = (HttpRequest) out.get(0);
+        assertThat(request.uri()).isEqualTo("/x");
+        assertThat(request.decoderResult().isFailure()).isTrue();
+        assertThat(request.decoderResult().cause())
+                .hasMessageStartingWith("both Content-Length and Transfer-Encoding");
+    }
+
+    @Test
+    void decodeWhenHttp10WithContentLengthAndChunkedThenLeftToTheHygieneStage() {
+        List<String> out = describe(decode(strict(),
+                "POST /x HTTP/1.0\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+
+        assertThat(out.get(0)).contains("Content-Length=5", "Transfer-Encoding=chunked").endsWith("success");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET\t/x HTTP/1.1", "GET /x\tHTTP/1.1", "GET  /x HTTP/1.1", "GET /x  HTTP/1.1",
+            "GET /x\u000bHTTP/1.1", "GET /x\fHTTP/1.1", "GET /x\rHTTP/1.1", "GET\t/x\tHTTP/1.1", "GET /x\t HTTP/1.1"})
+    void decodeWhenRequestLineNotSplitBySingleSpacesThenFailsAndReadsNothingAfter(String requestLine) {
+        List<Object> out = decode(strict(),
+                requestLine + "\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        assertThat(out).hasSize(1);
+        assertThat(((DecoderResultProvider) out.get(0)).decoderResult().cause())
+                .hasMessageContaining("separated by one SP");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "GET /x?a=b HTTP/1.1\r\nHost: a\r\n\r\n",
+            "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nX-Tab:\tv\tw\r\n\r\n",
+            "GET https://a/x HTTP/1.1\r\nHost: a\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+            "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nabcde",
+            "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n0\r\nT: v\r\n\r\n",
+            "POST /x HTTP/1.0\r\nContent-Length: 2\r\n\r\nokHEAD /y HTTP/1.1\r\nHost: a\r\n\r\n",
+            "GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            "GET /x HTTP/1.1\r\nBad Header: a\r\n\r\n",
+            "GET /x HTP/1.1\r\nHost: a\r\n\r\n"})
+    void decodeWhenRequestLineAndFramingAreCleanOrOtherwiseBadThenSameAsHttpServerCodec(String bytes) {
+        assertThat(describe(decode(strict(), bytes)))
+                .isEqualTo(describe(decode(new EmbeddedChannel(new HttpServerCodec()), bytes)));
+    }
+
+    /** Writes requests in, then the given responses out, and returns the bytes the codec encoded. */
+    private static String exchange(EmbeddedChannel channel, String requests, Object... responses) {
+        channel.writeInbound(Unpooled.copiedBuffer(RawHttp.bytes(requests)));
+        for (Object decoded; (decoded = channel.readInbound()) != null; ) {
+            ReferenceCountUtil.release(decoded);
+        }
+        for (Object response : responses) {
+            channel.writeOutbound(response);
+        }
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf encoded; (encoded = channel.readOutbound()) != null; ) {
+            out.append(encoded.toString(StandardCharsets.ISO_8859_1));
+            encoded.release();
+        }
+        channel.finishAndReleaseAll();
+        return out.toString();
+    }
+
+    private static Object[] responses() {
+        DefaultFullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII));
+        full.headers().set(HttpHeaderNames.CONTENT_LENGTH, 5);
+        DefaultHttpResponse chunked = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        chunked.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        HttpContent content = new DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII));
+        return new Object[] {full, chunked, content, LastHttpContent.EMPTY_LAST_CONTENT};
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "HEAD", "CONNECT", "POST"})
+    void encodeWhenAnsweringThenSameBytesAsHttpServerCodec(String method) {
+        String target = method.equals("CONNECT") ? "a:443" : "/x";
+        String requests = (method + " " + target + " HTTP/1.1\r\nHost: a\r\n\r\n").repeat(2);
+
+        String strict = exchange(strict(), requests, responses());
+        String netty = exchange(new EmbeddedChannel(new HttpServerCodec()), requests, responses());
+
+        assertThat(strict).isEqualTo(netty);
+        if (method.equals("HEAD")) {
+            assertThat(strict).doesNotContain("hello", "abc");
+        }
+    }
+}
