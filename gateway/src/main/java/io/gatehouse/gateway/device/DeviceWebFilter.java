@@ -63,7 +63,7 @@ public final class DeviceWebFilter implements WebFilter, Ordered {
         }
         // Consumed here: upstreams learn the device from the assertion only, never from this header.
         ServerWebExchange consumed = exchange.mutate()
-                .request(r -> r.headers(h -> h.remove(forwardedHeader)))
+                .request(ConnectionTls.mutate(exchange.getRequest()).headers(h -> h.remove(forwardedHeader)).build())
                 .build();
         try {
             Optional<X509Certificate> certificate = certificates.forwarded(forwarded);

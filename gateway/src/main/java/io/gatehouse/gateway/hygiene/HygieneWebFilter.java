@@ -2,6 +2,7 @@ package io.gatehouse.gateway.hygiene;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.tls.ConnectionTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -80,7 +81,7 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         if (!InboundHeaders.anyToStrip(request.getHeaders(), trusted)) {
             return chain.filter(exchange);
         }
-        ServerHttpRequest stripped = request.mutate()
+        ServerHttpRequest stripped = ConnectionTls.mutate(request)
                 .headers(headers -> InboundHeaders.strip(headers, trusted))
                 .build();
         return chain.filter(exchange.mutate().request(stripped).build());

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.session;
 
+import io.gatehouse.gateway.tls.ConnectionTls;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -33,7 +34,7 @@ public final class SessionCookieStripFilter implements GlobalFilter, Ordered {
                 .map(String::trim)
                 .filter(pair -> !pair.isEmpty() && !SessionCookies.isOurs(nameOf(pair)))
                 .collect(Collectors.joining("; "));
-        ServerHttpRequest request = exchange.getRequest().mutate().headers(h -> {
+        ServerHttpRequest request = ConnectionTls.mutate(exchange.getRequest()).headers(h -> {
             h.remove(HttpHeaders.COOKIE);
             if (!kept.isEmpty()) {
                 h.set(HttpHeaders.COOKIE, kept);

@@ -6,6 +6,8 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HexFormat;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
@@ -28,10 +30,12 @@ public final class ConnectionTls {
 
     private final @Nullable String protocol;
     private final @Nullable X509Certificate clientCertificate;
+    private final SslInfo sslInfo;
 
-    private ConnectionTls(@Nullable String protocol, @Nullable X509Certificate clientCertificate) {
+    private ConnectionTls(@Nullable String protocol, @Nullable String sessionId, X509Certificate @Nullable [] chain) {
         this.protocol = protocol;
-        this.clientCertificate = clientCertificate;
+        this.clientCertificate = chain == null || chain.length == 0 ? null : chain[0];
+        this.sslInfo = new ConnectionSslInfo(sessionId, chain);
     }
 
     /** "TLSv1.3" or "TLSv1.2"; null only when the server is not Netty and the protocol cannot be read. */
@@ -42,6 +46,22 @@ public final class ConnectionTls {
     /** The client certificate the handshake verified against the device CA, or null when none was presented. */
     public @Nullable X509Certificate clientCertificate() {
         return clientCertificate;
+    }
+
+    /** Spring's view of the same facts, for a copy of the request. */
+    public SslInfo sslInfo() {
+        return sslInfo;
+    }
+
+    /**
+     * {@code request.mutate()} that does not ask the JDK again: Spring's copy reads the original's
+     * {@code getSslInfo()} unless it is given one, and on a connection without a client certificate that throws
+     * (and fills in a stack trace) inside the JDK on every copy.
+     */
+    public static ServerHttpRequest.Builder mutate(ServerHttpRequest request) {
+        ServerHttpRequest.Builder builder = request.mutate();
+        ConnectionTls tls = of(request);
+        return tls == null ? builder : builder.sslInfo(tls.sslInfo);
     }
 
     /** The TLS facts of the request's connection, or null for a plain-HTTP connection. */
@@ -78,16 +98,15 @@ public final class ConnectionTls {
     }
 
     private static ConnectionTls read(SSLSession session) {
-        X509Certificate client = null;
+        X509Certificate[] chain = null;
         try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate first) {
-                client = first;
-            }
+            Certificate[] peer = session.getPeerCertificates();
+            chain = Arrays.stream(peer).filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast)
+                    .toArray(X509Certificate[]::new);
         } catch (SSLPeerUnverifiedException e) {
             // no client certificate on this connection: no device
         }
-        return new ConnectionTls(session.getProtocol(), client);
+        return new ConnectionTls(session.getProtocol(), HexFormat.of().formatHex(session.getId()), chain);
     }
 
     /** Outside Netty (e.g. a mock request in a unit test): Spring's view, without the protocol. */
@@ -95,7 +114,20 @@ public final class ConnectionTls {
         if (ssl == null) {
             return null;
         }
-        X509Certificate[] chain = ssl.getPeerCertificates();
-        return new ConnectionTls(null, chain == null || chain.length == 0 ? null : chain[0]);
+        return new ConnectionTls(null, ssl.getSessionId(), ssl.getPeerCertificates());
+    }
+
+    private record ConnectionSslInfo(@Nullable String sessionId, X509Certificate @Nullable [] peerCertificates)
+            implements SslInfo {
+
+        @Override
+        public @Nullable String getSessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public X509Certificate @Nullable [] getPeerCertificates() {
+            return peerCertificates == null ? null : peerCertificates.clone();
+        }
     }
 }
