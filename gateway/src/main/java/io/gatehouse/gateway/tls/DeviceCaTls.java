@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.tls;
 
+import io.netty.handler.ssl.OpenSsl;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ final class DeviceCaTls implements WebServerFactoryCustomizer<NettyReactiveWebSe
             log.debug("listener on port {} has no TLS: no client certificates", factory.getPort());
             return;
         }
+        log.info("TLS on port {} by {}", factory.getPort(), OpenSsl.isAvailable()
+                ? OpenSsl.versionString() + " (netty-tcnative)"
+                : "the JDK's SSLEngine; BoringSSL is not available here: " + OpenSsl.unavailabilityCause());
         if (deviceCa == null) {
             ssl.setClientAuth(Ssl.ClientAuth.NONE);
             log.warn("gatehouse.device-ca is not set: client certificates are not requested, every request has no device");

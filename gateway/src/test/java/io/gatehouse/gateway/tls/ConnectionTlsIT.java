@@ -51,11 +51,11 @@ class ConnectionTlsIT extends GatewayITSupport {
                 .allSatisfy(askedBy -> assertThat(askedBy).isEqualTo(ConnectionTls.class.getName() + ".read"));
     }
 
-    /** The first frame outside the JDK: who asked for the peer certificates. */
+    /** The first frame outside the JDK and Netty: who asked for the peer certificates. */
     private static String askedBy(RecordedEvent event) {
         return event.getStackTrace() == null ? "?" : event.getStackTrace().getFrames().stream()
                 .map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName())
-                .filter(name -> !name.matches("^(java|javax|sun|jdk)\\..*"))
+                .filter(name -> !name.matches("^(java|javax|sun|jdk|io\\.netty)\\..*"))
                 .findFirst().orElse("?");
     }
 
