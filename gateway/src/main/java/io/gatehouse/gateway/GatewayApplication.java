@@ -34,7 +34,23 @@ import java.time.Clock;
         SessionAutoConfiguration.class,
         RedisAutoConfiguration.class,
         RedisReactiveAutoConfiguration.class,
-        RedisRepositoriesAutoConfiguration.class})
+        RedisRepositoriesAutoConfiguration.class},
+        // Of Resilience4j only the circuit breaker is used (the inventory's, device.DeviceConfiguration), with its
+        // metrics and health; the other patterns' registries, endpoints and metrics cost startup time for nothing.
+        excludeName = {
+        "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+        "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.bulkhead.autoconfigure.ThreadPoolBulkheadMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
+        "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimitersHealthIndicatorAutoConfiguration",
+        "io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration",
+        "io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerStreamEventsAutoConfiguration",
+        "io.github.resilience4j.springboot3.micrometer.autoconfigure.TimerAutoConfiguration",
+        "io.github.resilience4j.springboot3.scheduled.threadpool.autoconfigure.ContextAwareScheduledThreadPoolAutoConfiguration"})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 
