@@ -75,6 +75,38 @@ class TlsAndManagementIT extends GatewayITSupport {
         }
     }
 
+    /** Renegotiation would let a TLS 1.2 connection swap its client certificate (the device) after a request. */
+    @Test
+    void tlsWhenClientRenegotiatesAfterARequestThenConnectionRefusesIt() throws Exception {
+        try (SSLSocket socket = (SSLSocket) GatewayClient.jdkSsl(gateway.pki(), null).getSocketFactory()
+                .createSocket("127.0.0.1", gateway.httpsPort())) {
+            socket.setSoTimeout(5_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            String request = "GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] head = new byte[12];
+            int read = socket.getInputStream().readNBytes(head, 0, head.length);
+            assertThat(new String(head, 0, read, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+
+            java.io.IOException refused = null;
+            try {
+                socket.startHandshake(); // a new ClientHello on the established connection
+                socket.getOutputStream().write("GET /second HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                while (socket.getInputStream().read() >= 0) {
+                    // the rest of the first response, then the alert or the close
+                }
+            } catch (java.io.IOException e) {
+                refused = e;
+            }
+            // Refused: a TLS alert, a reset or the end of the stream; a connection left hanging would time out.
+            assertThat(refused instanceof java.net.SocketTimeoutException).as("timed out: %s", refused).isFalse();
+        }
+        // Had it been accepted, the second request would have reached the upstream on the renegotiated connection.
+        assertThat(upstream.received()).extracting(r -> r.path()).containsExactly("/first");
+    }
+
     @Test
     void managementWhenAskedOnManagementPortThenHealthProbesAndPrometheus() throws Exception {
         assertThat(plainGet(gateway.managementUri("/actuator/health/liveness")).statusCode()).isEqualTo(200);
