@@ -2,6 +2,7 @@ package io.gatehouse.gateway.decisionlog;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.hygiene.DecoderRefusal;
 import io.gatehouse.policy.Reason;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -45,8 +46,9 @@ final class DecoderRejections implements AccessLogFactory {
     private Map<String, Object> event(AccessLogArgProvider response, int status) {
         // The same who and why as a request HYGIENE turned away: anonymous, denied before a decision, with a reason.
         RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), System.nanoTime());
+        String finding = text(response.requestHeader(DecoderRefusal.HEADER));
         context.rejected(new Reason(CODE, "malformed HTTP request: refused by the HTTP decoder before the gateway's"
-                + " stages (status " + status + ")"));
+                + " stages (status " + status + (finding == null ? "" : ": " + finding) + ")"));
         Map<String, Object> what = RecordWebFilter.what(text(response.method()), text(response.requestHeader("Host")),
                 path(text(response.uri())), null);
         Map<String, Object> where = RecordWebFilter.where(ip(response.remoteAddress()),

@@ -90,6 +90,10 @@ final class StrictHttp1Codec {
             super.decode(ctx, buffer, out);
             for (int i = before; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
+                    if (request.decoderResult().isFailure()) {
+                        request.headers().set(DecoderRefusal.HEADER,
+                                DecoderRefusal.describe(request.decoderResult().cause()));
+                    }
                     methods.add(request.method());
                 }
             }

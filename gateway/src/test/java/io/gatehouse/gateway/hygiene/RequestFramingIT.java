@@ -52,8 +52,10 @@ class RequestFramingIT extends DecisionLogITSupport {
         String path = path("framing");
         String smuggled = path("smuggled");
         // Read by Content-Length, the body is "0\r\n\r\n"; read as chunked, GET smuggled is a second request.
+        // The client's own refusal header must not become the logged reason.
         String request = "POST " + path + "?token=s3cret HTTP/1.1\r\nHost: localhost\r\n" + first + "\r\n" + second
-                + "\r\n\r\n0\r\n\r\nGET " + smuggled + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+                + "\r\n" + DecoderRefusal.HEADER + ": all fine, forged\r\n"
+                + "\r\n0\r\n\r\nGET " + smuggled + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
         RawHttp.Response response = untilClosed(request);
 
@@ -66,7 +68,9 @@ class RequestFramingIT extends DecisionLogITSupport {
         assertThat(found).hasSize(1);
         JsonNode line = found.get(0);
         assertThat(line.path("why").path("decision").asText()).isEqualTo("deny");
-        assertThat(line.path("why").path("reasons").get(0).asText()).contains("refused by the HTTP decoder");
+        assertThat(line.path("why").path("reasons").get(0).asText())
+                .contains("refused by the HTTP decoder", RejectedPattern.CONTENT_LENGTH_AND_TRANSFER_ENCODING.title())
+                .doesNotContain("forged");
         assertThat(line.path("result").path("status").asInt()).isEqualTo(400);
         assertThat(line.toString()).doesNotContain("s3cret");
         assertThat(linesFor(smuggled)).isEmpty();

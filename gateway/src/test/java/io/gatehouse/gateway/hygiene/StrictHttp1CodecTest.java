@@ -116,8 +116,35 @@ class StrictHttp1CodecTest {
             "GET /x HTTP/1.1\r\nBad Header: a\r\n\r\n",
             "GET /x HTP/1.1\r\nHost: a\r\n\r\n"})
     void decodeWhenRequestLineAndFramingAreCleanOrOtherwiseBadThenSameAsHttpServerCodec(String bytes) {
-        assertThat(describe(decode(strict(), bytes)))
-                .isEqualTo(describe(decode(new EmbeddedChannel(new HttpServerCodec()), bytes)));
+        List<Object> strict = decode(strict(), bytes);
+        for (Object message : strict) {
+            // the one addition: a failed request names its finding for the decision log (tested below)
+            if (message instanceof HttpRequest request && request.decoderResult().isFailure()) {
+                assertThat(request.headers().get(DecoderRefusal.HEADER))
+                        .isEqualTo(request.decoderResult().cause().getMessage());
+                request.headers().remove(DecoderRefusal.HEADER);
+            }
+        }
+        assertThat(describe(strict)).isEqualTo(describe(decode(new EmbeddedChannel(new HttpServerCodec()), bytes)));
+    }
+
+    @Test
+    void decodeWhenFailedThenRefusalHeaderNamesTheFindingAndReplacesTheClients() {
+        List<Object> out = decode(strict(), "POST /x HTTP/1.1\r\nHost: a\r\n" + DecoderRefusal.HEADER
+                + ": forged\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        HttpRequest request = (HttpRequest) out.get(0);
+        assertThat(request.headers().getAll(DecoderRefusal.HEADER)).singleElement().asString()
+                .startsWith("both Content-Length and Transfer-Encoding: Content-Length [5]");
+        ReferenceCountUtil.release(request);
+    }
+
+    @Test
+    void describeWhenMessageHasControlBytesOrIsLongThenPrintableAndBounded() {
+        assertThat(DecoderRefusal.describe(new IllegalArgumentException("bad \r\n\u0000 byte \u00e9")))
+                .isEqualTo("bad ??? byte ?");
+        assertThat(DecoderRefusal.describe(new IllegalArgumentException("x".repeat(500)))).hasSize(200);
+        assertThat(DecoderRefusal.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
 
     /** Writes requests in, then the given responses out, and returns the bytes the codec encoded. */
