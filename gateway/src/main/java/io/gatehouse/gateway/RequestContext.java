@@ -6,6 +6,7 @@ import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.model.Route;
 import io.opentelemetry.api.trace.SpanContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class RequestContext {
     private @Nullable Route route;
     private @Nullable String policyVersion;
     private SpanContext trace = SpanContext.getInvalid();
+    private @Nullable Instant startedAt;
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -69,6 +71,9 @@ public final class RequestContext {
 
     public String requestId() { return requestId; }
     public long startNanos() { return startNanos; }
+    /** When RECORD saw the request arrive (the decision-log line's timestamp); null before RECORD ran. */
+    public @Nullable Instant startedAt() { return startedAt; }
+    public void startedAt(Instant at) { this.startedAt = Objects.requireNonNull(at, "at"); }
 
     public AuthKind authKind() { return authKind; }
     public @Nullable Identity identity() { return identity; }

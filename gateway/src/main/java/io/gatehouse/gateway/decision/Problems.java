@@ -76,10 +76,19 @@ public final class Problems {
                 %2$s  </ul>
                   <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for access.</p>
                 %5$s""".formatted(HtmlUtils.htmlEscape(problem.detail()), items,
-                HtmlUtils.htmlEscape(problem.requestId()),
-                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), signedIn(exchange));
+                HtmlUtils.htmlEscape(problem.requestId()), arrival(exchange), signedIn(exchange));
         return writeBody(exchange, problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
                 HtmlPage.render(problem.title(), body));
+    }
+
+    /**
+     * When the request arrived, to the second, as RECORD saw it (the decision-log line's timestamp, from the
+     * gateway's clock), so what a user quotes matches the line; the current time only if RECORD never ran.
+     */
+    private static java.time.Instant arrival(ServerWebExchange exchange) {
+        RequestContext context = RequestContext.find(exchange);
+        java.time.Instant at = context == null ? null : context.startedAt();
+        return (at != null ? at : java.time.Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     /** "Signed in as ... Sign out" for a browser session; nothing for other callers. */

@@ -72,6 +72,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         Instant started = clock.instant();
         RequestContext context = RequestContext.attach(exchange, new RequestContext(newRequestId(), System.nanoTime()));
+        context.startedAt(started);
         // Every exchange gets a context (later stages need one), but health probes and JWKS fetches are not decisions.
         boolean logged = publicListener.serves(exchange) && !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
         Span span = logged ? tracer.start(exchange.getRequest()) : Span.getInvalid();
