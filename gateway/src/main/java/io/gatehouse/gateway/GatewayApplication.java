@@ -57,7 +57,8 @@ public class GatewayApplication {
     static {
         // A TLS 1.2 client may not renegotiate: it would let a connection change its client certificate (the device)
         // after the first request, and it is a cheap way to make the server do handshakes. TLS 1.3 has none. This
-        // holds for the JDK's TLS, the fallback; BoringSSL (the default, tls.DeviceCaTls logs which) never renegotiates.
+        // holds for the JDK's TLS, the fallback; BoringSSL (the default, tls.DeviceCaTls logs which) never
+        // renegotiates as a server.
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     }
 

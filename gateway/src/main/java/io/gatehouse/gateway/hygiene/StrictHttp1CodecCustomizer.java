@@ -24,9 +24,9 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Puts {@link StrictHttp1Codec} in place of Reactor Netty's {@link HttpServerCodec} on every HTTP/1.1 connection of
- * the public (TLS) listener (DESIGN.md, "Failure behaviour"), with the decoder limits Reactor Netty was configured with ({@code
- * server.max-http-request-header-size}, {@code server.netty.*}). The management listener is left alone: it forwards
- * nothing. Per accepted connection, after Reactor Netty's own channel initializer:
+ * the public (TLS) listener (DESIGN.md, "Failure behaviour"), with the decoder limits Reactor Netty was configured
+ * with ({@code server.max-http-request-header-size}, {@code server.netty.*}). The management listener is left alone:
+ * it forwards nothing. Per accepted connection, after Reactor Netty's own channel initializer:
  * <ol>
  *   <li>HTTP/1.1 only: the codec is already in the pipeline as {@link NettyPipeline#HttpCodec}; replaced now;</li>
  *   <li>ALPN (h2 and http/1.1): Reactor Netty adds the codec only once the TLS handshake picked http/1.1, so a

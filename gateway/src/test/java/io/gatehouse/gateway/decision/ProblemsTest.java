@@ -15,8 +15,8 @@ class ProblemsTest {
 
     @Test
     void writeWhenBrowserDeniedThenPageShowsTheRequestsArrivalAsTheDecisionLogHasIt() {
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://app.example/admin")
-                .header(HttpHeaders.ACCEPT, "text/html"));
+        MockServerWebExchange exchange = MockServerWebExchange.from(
+                MockServerHttpRequest.get("https://app.example/admin").header(HttpHeaders.ACCEPT, "text/html"));
         RequestContext context = RequestContext.attach(exchange, new RequestContext("req-1", 0));
         context.startedAt(Instant.parse("2001-02-03T04:05:06.789Z"));
 

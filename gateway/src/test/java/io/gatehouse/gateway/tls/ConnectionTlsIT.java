@@ -33,7 +33,8 @@ class ConnectionTlsIT extends GatewayITSupport {
         List<RecordedEvent> thrown = recordExceptionsWhile(() -> {
             for (int i = 0; i < REQUESTS; i++) {
                 // a cookie (the session-cookie filter copies the request) and a spoofed header (HYGIENE strips it)
-                var response = client.get("/copied/" + i, Map.of("Cookie", "theme=dark", "X-Gatehouse-User", "mallory"));
+                var response = client.get("/copied/" + i,
+                        Map.of("Cookie", "theme=dark", "X-Gatehouse-User", "mallory"));
                 assertThat(response.status()).isEqualTo(200);
             }
         });
