@@ -9,6 +9,7 @@ ROOT=$(dirname "$BENCH")
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-45}   # per JVM target, unmeasured: the JIT compiles the hot path first
 ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-15}   # again before each JVM row, same URL and connections, unmeasured
+WARMUP_BURST_SECONDS=${WARMUP_BURST_SECONDS:-5}   # warm-up runs in bursts of new connections (see warm below)
 CONNECTIONS=${CONNECTIONS:-32}
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 chmod 755 "$RUN"   # nginx workers run as an unprivileged user and read the issuer files from here
@@ -94,18 +95,31 @@ check=$(curl -ks -o "$RUN/check.json" -w '%{http_code}' "${full_headers[@]}" htt
 [ "$check" = 200 ] || { echo "full path answered $check, not 200:" >&2; cat "$RUN/check.json" >&2; tail -5 "$RUN/gatehouse.out" >&2; exit 1; }
 decision_lines() { grep -c '"request_id"' "$RUN/gatehouse.out" || true; }
 
+# warm SECONDS CONNECTIONS [wrk args...] URL: unmeasured load in bursts of WARMUP_BURST_SECONDS, each burst with new
+# connections. A JVM warmed by one long burst compiles its hot path for connections that never open or close; the
+# next wrk's 32 handshakes and the last one's closes then hit uncommon traps in that code, and C2 throws away and
+# recompiles hundreds of Netty methods inside the measured row (10-24 % of the JVM's CPU there, measured). Bursts
+# make the warm-up look like a server's life, where connections come and go all the time.
+warm() {
+  local secs=$1 conns=$2; shift 2
+  local left=$secs
+  while [ "$left" -gt 0 ]; do
+    local burst=$(( left < WARMUP_BURST_SECONDS ? left : WARMUP_BURST_SECONDS ))
+    wrk -t1 -c"$conns" -d"${burst}s" "$@" >/dev/null
+    left=$(( left - burst ))
+  done
+}
+
 # Warm-up: the JVMs compile the request path before anything is measured.
-for target in "https://127.0.0.1:38447/" "https://127.0.0.1:38445/ -H Host:pass.localhost"; do
-  # shellcheck disable=SC2086
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" $target >/dev/null
-done
-wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${full_headers[@]}" https://127.0.0.1:38445/reports/q3 >/dev/null
+warm "$WARMUP_SECONDS" "$CONNECTIONS" https://127.0.0.1:38447/
+warm "$WARMUP_SECONDS" "$CONNECTIONS" -H "Host: pass.localhost" https://127.0.0.1:38445/
+warm "$WARMUP_SECONDS" "$CONNECTIONS" "${full_headers[@]}" https://127.0.0.1:38445/reports/q3
 
 # A JVM row is measured after the same load ran unmeasured for ROW_WARMUP_SECONDS: one connection and 32 take
 # different paths through the code, and the JIT (whose threads count in the process's CPU) recompiles for each.
 warm_row() { # URL CONNECTIONS [wrk args...]
   local url=$1 conns=$2; shift 2
-  wrk -t1 -c"$conns" -d"${ROW_WARMUP_SECONDS}s" "$@" "$url" >/dev/null
+  warm "$ROW_WARMUP_SECONDS" "$conns" "$@" "$url"
 }
 warm_measure() { # as measure
   warm_row "$3" "$4" "${@:6}"
