@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HTTP/1.1 keep-alive on the public listener through {@link StrictHttp1Codec}, over one raw TLS connection per test
- * (DESIGN.md, "The request path"): requests pipelined behind a request with a body are answered like any other
- * request, each answer framed for its own request, and the connection stays open for the next one. Every such test
- * ends with a GET on the same connection, which is answered only if the gateway kept the connection. A request that
- * asks for the connection to close gets it closed, and nothing pipelined behind it is read.
+ * (DESIGN.md, "The request path"): requests pipelined behind a request with a body, and HEAD, are answered like any
+ * other request, each answer framed for its own request, and the connection stays open for the next one. Every such
+ * test ends with a GET on the same connection, which is answered only if the gateway kept the connection. A request
+ * that asks for the connection to close gets it closed, and nothing pipelined behind it is read.
  */
 class KeepAliveIT extends GatewayITSupport {
 
@@ -83,6 +83,48 @@ class KeepAliveIT extends GatewayITSupport {
         }
         assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path())
                 .containsExactly("POST /closing");
+    }
+
+    /**
+     * A HEAD answer ends at its blank line whatever its headers say (RFC 9112, 6.3, rule 1), so it never needs the
+     * connection to close. Its headers should be the GET's (RFC 9110, 9.3.2), so a framing header in it describes
+     * the GET's answer: Content-Length only with the GET's own length (RFC 9110, 8.6), and Transfer-Encoding only if
+     * the GET's answer would be chunked, which may be left out (RFC 9112, 6.1). The echo upstream answers GET with a
+     * Content-Length, and HEAD with neither it nor chunked framing the gateway could pass on: so neither header.
+     */
+    @Test
+    void headThenAnsweredWithoutBodyOrChunkedFramingAndConnectionKept() throws IOException {
+        try (ResponseReader connection = open()) {
+            connection.write("HEAD /head HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+            ResponseReader.Response answer = connection.next(true);
+
+            assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+            assertThat(answer.values("connection")).as(answer.head()).doesNotContain("close");
+            assertThat(answer.values("transfer-encoding")).as(answer.head()).isEmpty();
+            assertNextGetAnswered(connection);
+        }
+        assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path())
+                .containsExactly("HEAD /head", "GET /after");
+    }
+
+    /** A Content-Length the gateway knows stays on the HEAD answer, equal to the GET's (RFC 9110, 8.6). */
+    @Test
+    void headWhenGatewayAnswersItselfThenSameContentLengthAsGetAndConnectionKept() throws IOException {
+        String unrouted = " /nowhere HTTP/1.1\r\nHost: nowhere.localhost\r\n\r\n";
+        try (ResponseReader connection = open()) {
+            connection.write("GET" + unrouted + "HEAD" + unrouted);
+
+            ResponseReader.Response get = connection.next(false);
+            ResponseReader.Response head = connection.next(true);
+
+            assertThat(get.status()).as(get.head()).isEqualTo(404);
+            assertThat(head.status()).as(head.head()).isEqualTo(404);
+            assertThat(head.values("content-length")).as(head.head()).isEqualTo(get.values("content-length"))
+                    .singleElement().isNotEqualTo("0");
+            assertThat(head.values("transfer-encoding")).as(head.head()).isEmpty();
+            assertNextGetAnswered(connection);
+        }
     }
 
     private static void assertNextGetAnswered(ResponseReader connection) throws IOException {
