@@ -33,14 +33,15 @@ import org.jspecify.annotations.Nullable;
  * connection (so nothing smuggled after it is ever read as a request), Reactor Netty answers 400 and closes, no
  * WebFilter runs, and the decision log gets its line from the decoder-rejection hook.
  *
- * <p>The encoder differs from Netty's in one point: a HEAD answer goes without Transfer-Encoding, which Reactor
+ * <p>The encoder differs from Netty's in two points: a HEAD answer goes without Transfer-Encoding, which Reactor
  * Netty sets on every answer without Content-Length and so claims a chunked GET the upstream may not send (RFC 9112,
- * 6.1). Everything else is HttpServerCodec's own behaviour, repeated here because its decoder is private: the
- * encoder learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no Transfer-Encoding
- * ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the pipeline as two
- * handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by class and knows
- * only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}. One instance per
- * connection; not thread-safe, like every codec.
+ * 6.1); and a 1xx answer does not use up its request's method, so the final answers of pipelined requests stay
+ * paired with their own requests. Everything else is HttpServerCodec's own behaviour, repeated here because its
+ * decoder is private: the encoder learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no
+ * Transfer-Encoding ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the
+ * pipeline as two handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by
+ * class and knows only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}.
+ * One instance per connection; not thread-safe, like every codec.
  */
 final class StrictHttp1Codec {
 
@@ -172,6 +173,12 @@ final class StrictHttp1Codec {
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // A 1xx (100 Continue) is not the request's answer (RFC 9110, 15.2); taking its method here would pair
+                // every later answer with the request before it: a POST's body dropped after its Content-Length,
+                // a HEAD answer given a chunked end. Netty's own codec has the same fault (netty/netty#17181).
+                return super.isContentAlwaysEmpty(msg);
+            }
             method = methods.poll();
             return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
         }

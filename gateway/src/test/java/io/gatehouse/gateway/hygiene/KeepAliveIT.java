@@ -127,6 +127,32 @@ class KeepAliveIT extends GatewayITSupport {
         }
     }
 
+    /**
+     * A 100 Continue is not the answer to its request (RFC 9110, 15.2): the codec must still pair the final answer
+     * with the POST and the next one with the HEAD, or the POST's body is dropped after its Content-Length was sent
+     * and the HEAD's answer gets a chunked end; the client then reads one answer's bytes as another's.
+     */
+    @Test
+    void headPipelinedBehindExpectContinueThenEachAnswerFramedForItsOwnRequest() throws IOException {
+        try (ResponseReader connection = open()) {
+            connection.write("POST /expecting HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\nabcde" + "HEAD /head-behind HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+            ResponseReader.Response interim = connection.next(false);
+            ResponseReader.Response post = connection.next(false);
+            ResponseReader.Response head = connection.next(true);
+
+            assertThat(interim.status()).as(interim.head()).isEqualTo(100);
+            assertThat(post.status()).as(post.head()).isEqualTo(200);
+            assertThat(post.body()).contains("\"path\":\"/expecting\"", "\"body\":\"abcde\"");
+            assertThat(head.status()).as(head.head()).isEqualTo(200);
+            assertThat(head.values("transfer-encoding")).as(head.head()).isEmpty();
+            assertNextGetAnswered(connection);
+        }
+        assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path())
+                .containsExactly("POST /expecting", "HEAD /head-behind", "GET /after");
+    }
+
     private static void assertNextGetAnswered(ResponseReader connection) throws IOException {
         connection.write(GET_AFTER);
         ResponseReader.Response after = connection.next(false);
