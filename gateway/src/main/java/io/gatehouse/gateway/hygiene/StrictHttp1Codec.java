@@ -33,12 +33,15 @@ import org.jspecify.annotations.Nullable;
  * connection (so nothing smuggled after it is ever read as a request), Reactor Netty answers 400 and closes, no
  * WebFilter runs, and the decision log gets its line from the decoder-rejection hook.
  *
- * <p>Everything else is HttpServerCodec's own behaviour, repeated here because its decoder is private: the encoder
- * learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no Transfer-Encoding
- * ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the pipeline as two
- * handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by class and knows
- * only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}. One instance per
- * connection; not thread-safe, like every codec.
+ * <p>The encoder differs from Netty's in two points: a HEAD answer goes without Transfer-Encoding, which Reactor
+ * Netty sets on every answer without Content-Length and so claims a chunked GET the upstream may not send (RFC 9112,
+ * 6.1); and a 1xx answer does not use up its request's method, so the final answers of pipelined requests stay
+ * paired with their own requests. Everything else is HttpServerCodec's own behaviour, repeated here because its
+ * decoder is private: the encoder learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no
+ * Transfer-Encoding ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the
+ * pipeline as two handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by
+ * class and knows only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}.
+ * One instance per connection; not thread-safe, like every codec.
  */
 final class StrictHttp1Codec {
 
@@ -151,7 +154,15 @@ final class StrictHttp1Codec {
 
         @Override
         protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
-            if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method)
+            if (HttpMethod.HEAD.equals(method)) {
+                // A HEAD answer ends at its blank line (RFC 9112, 6.3); Transfer-Encoding in it only claims the GET
+                // would be chunked, a claim that may be left out (RFC 9112, 6.1). It is never the upstream's (SCG
+                // drops that as hop-by-hop) but Reactor Netty's default for any answer without Content-Length, so it
+                // is often false (a Reactor Netty upstream says chunked for HEAD, Content-Length for GET), and a
+                // client that reads it as a GET's waits for chunks. Removed here, below HttpTrafficHandler: an answer
+                // without either header there would get Connection: close (isSelfDefinedMessageLength).
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            } else if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method)
                     && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
                 // A 2xx to CONNECT has no body: no Transfer-Encoding (RFC 9110, 9.3.6).
                 msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -162,6 +173,12 @@ final class StrictHttp1Codec {
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // A 1xx (100 Continue) is not the request's answer (RFC 9110, 15.2); taking its method here would pair
+                // every later answer with the request before it: a POST's body dropped after its Content-Length,
+                // a HEAD answer given a chunked end. Netty's own codec has the same fault (netty/netty#17181).
+                return super.isContentAlwaysEmpty(msg);
+            }
             method = methods.poll();
             return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
         }
