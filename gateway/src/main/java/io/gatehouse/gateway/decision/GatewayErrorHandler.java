@@ -2,6 +2,7 @@ package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -20,7 +21,7 @@ import reactor.netty.http.client.PrematureCloseException;
 /**
  * The one place where an exception becomes a response (STYLE.md, "Errors"), always with the request id:
  * <ul>
- *   <li>the upstream did not answer in time ({@code response-timeout}, connect timeout) → 504;</li>
+ *   <li>the upstream did not answer in time (response timeout, {@code forward.UpstreamTimeout}; connect timeout) → 504;</li>
  *   <li>the upstream refused, reset or closed the connection → 502;</li>
  *   <li>a {@link ResponseStatusException} → its status (Spring Cloud Gateway raises 504 this way);</li>
  *   <li>anything else is a bug or failed I/O on our side → 500, logged with its stack trace.</li>
@@ -56,7 +57,8 @@ public final class GatewayErrorHandler implements WebExceptionHandler {
 
     static HttpStatusCode statusOf(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException
+                    || t instanceof ReadTimeoutException) {
                 return HttpStatus.GATEWAY_TIMEOUT;
             }
             if (t instanceof ConnectException || t instanceof PrematureCloseException) {

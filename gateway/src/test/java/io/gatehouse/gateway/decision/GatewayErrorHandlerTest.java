@@ -14,6 +14,7 @@ class GatewayErrorHandlerTest {
     void statusOfWhenUpstreamTimedOutThen504() {
         assertThat(GatewayErrorHandler.statusOf(new RuntimeException(new TimeoutException("read")))).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
         assertThat(GatewayErrorHandler.statusOf(new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT))).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+        assertThat(GatewayErrorHandler.statusOf(io.netty.handler.timeout.ReadTimeoutException.INSTANCE)).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.RunningGateway;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +21,11 @@ class WebSocketIT extends GatewayITSupport {
 
     private DisposableServer wsUpstream;
     private final AtomicReference<String> handshakeAssertion = new AtomicReference<>();
+
+    @Override
+    protected void customize(RunningGateway.Builder builder) {
+        builder.property("gatehouse.forward.response-timeout", "1s");
+    }
 
     @Override
     protected String config(URI upstreamUri) {
@@ -61,6 +67,18 @@ class WebSocketIT extends GatewayITSupport {
 
         assertThat(echoed).isEqualTo("ping");
         assertThat(handshakeAssertion.get()).isNotBlank();
+    }
+
+    @Test
+    void websocketWhenQuietLongerThanResponseTimeoutThenStillOpen() throws Exception {
+        // The response timeout (1 s here) covers an upstream's HTTP answer; an upgraded connection may stay quiet.
+        String echoed = tlsClient().websocket(WebsocketClientSpec.builder().build())
+                .uri("wss://127.0.0.1:" + gateway.httpsPort() + "/quiet")
+                .handle((in, out) -> out.sendString(Mono.just("after a pause").delayElement(Duration.ofMillis(2500)))
+                        .then().thenMany(in.receive().asString().take(1)))
+                .blockFirst(Duration.ofSeconds(20));
+
+        assertThat(echoed).isEqualTo("after a pause");
     }
 
     @Test

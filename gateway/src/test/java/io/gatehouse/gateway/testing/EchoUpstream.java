@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -46,6 +48,7 @@ public final class EchoUpstream implements AutoCloseable {
     private sealed interface Behaviour {
         record Echo() implements Behaviour { }
         record Slow(Duration delay) implements Behaviour { }
+        record Trickle(int parts, Duration gap) implements Behaviour { }
         record Drop() implements Behaviour { }
     }
 
@@ -114,6 +117,14 @@ public final class EchoUpstream implements AutoCloseable {
         behaviour.set(new Behaviour.Slow(delay));
     }
 
+    /**
+     * Records the request, answers its headers at once, then sends the body in {@code parts} lines of the form
+     * {@code part N\n}, {@code gap} apart (a stream, or an upstream that stalls mid-answer).
+     */
+    public void trickle(int parts, Duration gap) {
+        behaviour.set(new Behaviour.Trickle(parts, gap));
+    }
+
     /** Records the request, then closes the connection without an answer. */
     public void dropConnections() {
         behaviour.set(new Behaviour.Drop());
@@ -125,6 +136,13 @@ public final class EchoUpstream implements AutoCloseable {
             Behaviour now = behaviour.get();
             if (now instanceof Behaviour.Drop) {
                 return Mono.<Void>fromRunnable(() -> response.withConnection(c -> c.dispose()));
+            }
+            if (now instanceof Behaviour.Trickle trickle) {
+                return response.header("Content-Type", "text/plain")
+                        .send(ByteBufFlux.fromString(Flux.range(1, trickle.parts())
+                                .concatMap(n -> Mono.just("part " + n + "\n")
+                                        .delayElement(n == 1 ? Duration.ZERO : trickle.gap()))), part -> true)
+                        .then();
             }
             Mono<Void> answer = Mono.defer(() -> response.header("Content-Type", "application/json")
                     .sendString(Mono.just(toJson(seen))).then());
