@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * HTTP/1.1 keep-alive on the public listener through {@link StrictHttp1Codec}, over one raw TLS connection per test
@@ -22,32 +26,19 @@ class KeepAliveIT extends GatewayITSupport {
         return ResponseReader.open(gateway.pki(), gateway.httpsPort());
     }
 
-    @Test
-    void requestPipelinedBehindContentLengthBodyThenBothAnsweredAndConnectionKept() throws IOException {
-        try (ResponseReader connection = open()) {
-            connection.write("POST /pipelined-length HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nabcde"
-                    + "GET /behind-length HTTP/1.1\r\nHost: localhost\r\n\r\n");
-
-            List<ResponseReader.Response> answers = List.of(connection.next(false), connection.next(false));
-
-            assertThat(answers).allSatisfy(answer -> {
-                assertThat(answer.status()).as(answer.head()).isEqualTo(200);
-                assertThat(answer.values("connection")).as(answer.head()).doesNotContain("close");
-            });
-            assertThat(answers.get(0).body()).contains("\"path\":\"/pipelined-length\"", "\"body\":\"abcde\"");
-            assertThat(answers.get(1).body()).contains("\"path\":\"/behind-length\"");
-            assertNextGetAnswered(connection);
-        }
-        assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path() + " " + seen.body())
-                .containsExactly("POST /pipelined-length abcde", "GET /behind-length ", "GET /after ");
+    static Stream<Arguments> bodies() {
+        return Stream.of(
+                Arguments.of("length", "Content-Length: 5\r\n\r\nabcde"),
+                Arguments.of("chunked", "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
     }
 
-    @Test
-    void requestPipelinedBehindChunkedBodyThenBothAnsweredAndConnectionKept() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void requestPipelinedBehindBodyThenBothAnsweredAndConnectionKept(String framing, String headersAndBody)
+            throws IOException {
         try (ResponseReader connection = open()) {
-            connection.write("POST /pipelined-chunked HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked"
-                    + "\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-                    + "GET /behind-chunked HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            connection.write("POST /pipelined-" + framing + " HTTP/1.1\r\nHost: localhost\r\n" + headersAndBody
+                    + "GET /behind-" + framing + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
             List<ResponseReader.Response> answers = List.of(connection.next(false), connection.next(false));
 
@@ -55,12 +46,14 @@ class KeepAliveIT extends GatewayITSupport {
                 assertThat(answer.status()).as(answer.head()).isEqualTo(200);
                 assertThat(answer.values("connection")).as(answer.head()).doesNotContain("close");
             });
-            assertThat(answers.get(0).body()).contains("\"path\":\"/pipelined-chunked\"", "\"body\":\"abcde\"");
-            assertThat(answers.get(1).body()).contains("\"path\":\"/behind-chunked\"");
+            assertThat(answers.get(0).body())
+                    .contains("\"path\":\"/pipelined-" + framing + "\"", "\"body\":\"abcde\"");
+            assertThat(answers.get(1).body()).contains("\"path\":\"/behind-" + framing + "\"");
             assertNextGetAnswered(connection);
         }
         assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path() + " " + seen.body())
-                .containsExactly("POST /pipelined-chunked abcde", "GET /behind-chunked ", "GET /after ");
+                .containsExactly("POST /pipelined-" + framing + " abcde", "GET /behind-" + framing + " ",
+                        "GET /after ");
     }
 
     /**
