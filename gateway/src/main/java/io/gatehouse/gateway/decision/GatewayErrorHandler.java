@@ -21,7 +21,8 @@ import reactor.netty.http.client.PrematureCloseException;
 /**
  * The one place where an exception becomes a response (STYLE.md, "Errors"), always with the request id:
  * <ul>
- *   <li>the upstream did not answer in time (response timeout, {@code forward.UpstreamTimeout}; connect timeout) → 504;</li>
+ *   <li>the upstream did not answer in time (the response timeout of {@code forward.UpstreamTimeout}, the connect
+ *       timeout) → 504;</li>
  *   <li>the upstream refused, reset or closed the connection → 502;</li>
  *   <li>a {@link ResponseStatusException} → its status (Spring Cloud Gateway raises 504 this way);</li>
  *   <li>anything else is a bug or failed I/O on our side → 500, logged with its stack trace.</li>
