@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,12 @@ class DecisionLogBlockHoundTest {
         BlockHoundExtension.takeFound();
     }
 
-    /** Runs {@code body} on the event loop; what it threw, or null. */
+    /**
+     * Runs {@code body} on the event loop; what it threw, or null. Waits with a timed get, not orTimeout: orTimeout's
+     * canceller would run on the event loop at completion and take the JDK delay scheduler's lock there, and when
+     * the next orTimeout held it, BlockHound threw inside the lock's park and left the lock's queue broken: the test
+     * then hung.
+     */
     private Throwable onEventLoop(Runnable body) {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         loops.onClient(true).next().execute(() -> {
@@ -80,7 +87,11 @@ class DecisionLogBlockHoundTest {
                 outcome.complete(t);
             }
         });
-        return outcome.orTimeout(10, TimeUnit.SECONDS).join();
+        try {
+            return outcome.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("no outcome from the event loop", e);
+        }
     }
 
     private static void nap() {
