@@ -1,10 +1,13 @@
 package io.gatehouse.gateway.hygiene;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -13,6 +16,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
@@ -33,10 +39,10 @@ import org.jspecify.annotations.Nullable;
  * connection (so nothing smuggled after it is ever read as a request), Reactor Netty answers 400 and closes, no
  * WebFilter runs, and the decision log gets its line from the decoder-rejection hook.
  *
- * <p>The encoder differs from Netty's in two points: a HEAD answer goes without Transfer-Encoding, which Reactor
+ * <p>The encoder differs from Netty's in three points: a HEAD answer goes without Transfer-Encoding, which Reactor
  * Netty sets on every answer without Content-Length and so claims a chunked GET the upstream may not send (RFC 9112,
- * 6.1); and a 1xx answer does not use up its request's method, so the final answers of pipelined requests stay
- * paired with their own requests. Everything else is HttpServerCodec's own behaviour, repeated here because its
+ * 6.1); a 1xx answer does not use up its request's method, so the final answers of pipelined requests stay paired
+ * with their own requests; and an answer to HTTP/1.0 is never chunked, but ends at the connection's close. Everything else is HttpServerCodec's own behaviour, repeated here because its
  * decoder is private: the encoder learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no
  * Transfer-Encoding ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the
  * pipeline as two handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by
@@ -48,8 +54,8 @@ final class StrictHttp1Codec {
     /** The pipeline name of the encoder; the decoder takes the name of the codec it replaces. */
     static final String ENCODER = "gatehouse.httpResponseEncoder";
 
-    /** The methods of the requests decoded and not yet answered, oldest first. */
-    private final Queue<HttpMethod> methods = new ArrayDeque<>();
+    /** The requests decoded and not yet answered, oldest first. */
+    private final Queue<Asked> asked = new ArrayDeque<>();
     private final HttpRequestDecoder decoder;
     private final HttpResponseEncoder encoder;
 
@@ -97,7 +103,7 @@ final class StrictHttp1Codec {
                         request.headers().set(DecoderRefusal.HEADER,
                                 DecoderRefusal.describe(request.decoderResult().cause()));
                     }
-                    methods.add(request.method());
+                    asked.add(new Asked(request.method(), HttpVersion.HTTP_1_0.equals(request.protocolVersion())));
                 }
             }
         }
@@ -148,9 +154,27 @@ final class StrictHttp1Codec {
         }
     }
 
+    /** What the encoder needs to know of a request to frame its answer. */
+    private record Asked(HttpMethod method, boolean http10) {
+    }
+
     private final class MethodAwareResponseEncoder extends HttpResponseEncoder {
 
         private @Nullable HttpMethod method;
+        /** The answer being written lost its chunked framing: it ends where the connection closes. */
+        private boolean closeAfterAnswer;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (closeAfterAnswer && msg instanceof LastHttpContent) {
+                closeAfterAnswer = false;
+                ChannelPromise written = promise.unvoid();
+                super.write(ctx, msg, written);
+                written.addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            super.write(ctx, msg, promise);
+        }
 
         @Override
         protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
@@ -179,8 +203,19 @@ final class StrictHttp1Codec {
                 // a HEAD answer given a chunked end. Netty's own codec has the same fault (netty/netty#17181).
                 return super.isContentAlwaysEmpty(msg);
             }
-            method = methods.poll();
-            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+            Asked request = asked.poll();
+            method = request == null ? null : request.method();
+            boolean empty = HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+            if (!empty && request != null && request.http10() && HttpUtil.isTransferEncodingChunked(msg)) {
+                // Chunked framing is HTTP/1.1's (RFC 9112, 6.1): an HTTP/1.0 client would read the chunk sizes as
+                // the body. Without it the body ends where the connection closes (RFC 9112, 6.3, rule 8), so this
+                // encoder closes it after the answer (Reactor Netty would keep an HTTP/1.0 keep-alive connection).
+                // Removed here, before Netty's encoder reads the header to choose its framing.
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                msg.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                closeAfterAnswer = true;
+            }
+            return empty;
         }
     }
 }

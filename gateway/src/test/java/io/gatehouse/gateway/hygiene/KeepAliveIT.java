@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (DESIGN.md, "The request path"): requests pipelined behind a request with a body, and HEAD, are answered like any
  * other request, each answer framed for its own request, and the connection stays open for the next one. Every such
  * test ends with a GET on the same connection, which is answered only if the gateway kept the connection. A request
- * that asks for the connection to close gets it closed, and nothing pipelined behind it is read.
+ * that asks for the connection to close gets it closed, and nothing pipelined behind it is read. An HTTP/1.0 client,
+ * which cannot read chunked framing, gets an answer ended by the connection's close instead.
  */
 class KeepAliveIT extends GatewayITSupport {
 
@@ -144,6 +146,52 @@ class KeepAliveIT extends GatewayITSupport {
         }
         assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path())
                 .containsExactly("POST /expecting", "HEAD /head-behind", "GET /after");
+    }
+
+    /**
+     * Chunked framing is HTTP/1.1's: a server must not send it to an HTTP/1.0 request (RFC 9112, 6.1), whose client
+     * would read the chunk sizes as the body. An upstream answer without a length then ends where the connection
+     * closes (RFC 9112, 6.3, rule 8), as nginx answers HTTP/1.0.
+     */
+    static Stream<Arguments> http10ConnectionHeaders() {
+        return Stream.of(Arguments.of("no Connection header", ""),
+                Arguments.of("Connection: keep-alive", "Connection: keep-alive\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("http10ConnectionHeaders")
+    void http10WhenUpstreamAnswersWithoutLengthThenBodyEndsAtCloseNotChunked(String label, String keepAlive)
+            throws IOException {
+        upstream.trickle(3, Duration.ofMillis(20));
+        try (ResponseReader connection = open()) {
+            connection.write("GET /streamed HTTP/1.0\r\nHost: localhost\r\n" + keepAlive + "\r\n");
+
+            ResponseReader.Response answer = connection.next(false);
+
+            assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+            assertThat(answer.values("transfer-encoding")).as(answer.head()).isEmpty();
+            assertThat(answer.values("content-length")).as(answer.head()).isEmpty();
+            assertThat(answer.body()).isEqualTo("part 1\npart 2\npart 3\n");
+        }
+        assertThat(upstream.received()).extracting(seen -> seen.method() + " " + seen.path())
+                .containsExactly("GET /streamed");
+    }
+
+    /** An answer with a Content-Length is framed the same for HTTP/1.0, and the connection closes after it. */
+    @Test
+    void http10WhenUpstreamAnswersWithLengthThenLengthKeptAndConnectionClosed() throws IOException {
+        try (ResponseReader connection = open()) {
+            connection.write("GET /sized HTTP/1.0\r\nHost: localhost\r\n\r\n");
+
+            ResponseReader.Response answer = connection.next(false);
+
+            assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+            assertThat(answer.values("transfer-encoding")).as(answer.head()).isEmpty();
+            assertThat(answer.values("content-length")).as(answer.head()).singleElement()
+                    .isEqualTo(String.valueOf(answer.body().length()));
+            assertThat(answer.body()).contains("\"path\":\"/sized\"");
+            assertThat(connection.closedByServer()).as("an HTTP/1.0 connection ends after its answer").isTrue();
+        }
     }
 
     private static void assertNextGetAnswered(ResponseReader connection) throws IOException {

@@ -217,4 +217,20 @@ class StrictHttp1CodecTest {
         assertThat(strict).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n"
                 + "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello" + "HTTP/1.1 200 OK\r\n\r\n");
     }
+
+    /**
+     * Chunked framing is HTTP/1.1's (RFC 9112, 6.1): to an HTTP/1.0 request the chunked answer goes out unframed,
+     * ended by the connection's close, and the sized one as it is. Netty's codec sends the chunk sizes.
+     */
+    @Test
+    void encodeWhenAnsweringHttp10ThenNeverChunked() {
+        String requests = "GET /x HTTP/1.0\r\nHost: a\r\n\r\n".repeat(2);
+
+        String strict = exchange(strict(), requests, responses());
+        String netty = exchange(new EmbeddedChannel(new HttpServerCodec()), requests, responses());
+
+        assertThat(netty).endsWith("transfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        assertThat(strict).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"
+                + "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nabc");
+    }
 }
