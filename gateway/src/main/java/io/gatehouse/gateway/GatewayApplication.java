@@ -24,7 +24,7 @@ import java.time.Clock;
  * code only. The management port has no Spring Security either: it must be reachable only from inside the
  * cluster (NetworkPolicy, see k8s/), and it serves health and metrics, nothing that changes state.
  */
-@SpringBootApplication(exclude = {
+@SpringBootApplication(proxyBeanMethods = false, exclude = {
         ReactiveSecurityAutoConfiguration.class,
         ReactiveUserDetailsServiceAutoConfiguration.class,
         ReactiveOAuth2ResourceServerAutoConfiguration.class,
@@ -35,22 +35,51 @@ import java.time.Clock;
         RedisAutoConfiguration.class,
         RedisReactiveAutoConfiguration.class,
         RedisRepositoriesAutoConfiguration.class},
-        // Of Resilience4j only the circuit breaker is used (the inventory's, device.DeviceConfiguration), with its
-        // metrics and health; the other patterns' registries, endpoints and metrics cost startup time for nothing.
+        // Of Resilience4j only the inventory's circuit breaker is used, wired in device.DeviceConfiguration with
+        // Resilience4j's own property keys and metrics. Its auto-configuration would add annotation aspects, SpEL,
+        // fallbacks, registries of patterns never used and seven CGLIB-enhanced classes to every start.
+        //
+        // Also excluded: what would configure parts the gateway has no use for. No database or Spring Data repository
+        // (transactions, exception translation, SQL init, repository metrics), no Spring cache, no @Scheduled, no
+        // OpenTelemetry log export (traces only), no service discovery or registration (upstreams are URLs from
+        // gatehouse.yaml), Lettuce metrics (session.SessionConfiguration builds its own Redis client), and the
+        // refresh/restart endpoints, which are never exposed. Each costs start time to evaluate and build.
         excludeName = {
+        "io.github.resilience4j.springboot3.verifier.autoconfigure.SpringBoot3VerifierAutoConfiguration",
         "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
         "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadMetricsAutoConfiguration",
         "io.github.resilience4j.springboot3.bulkhead.autoconfigure.ThreadPoolBulkheadMetricsAutoConfiguration",
         "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
         "io.github.resilience4j.springboot3.retry.autoconfigure.RetryMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerStreamEventsAutoConfiguration",
+        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerMetricsAutoConfiguration",
+        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakersHealthIndicatorAutoConfiguration",
         "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
         "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterMetricsAutoConfiguration",
         "io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimitersHealthIndicatorAutoConfiguration",
         "io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration",
         "io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterMetricsAutoConfiguration",
-        "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerStreamEventsAutoConfiguration",
         "io.github.resilience4j.springboot3.micrometer.autoconfigure.TimerAutoConfiguration",
-        "io.github.resilience4j.springboot3.scheduled.threadpool.autoconfigure.ContextAwareScheduledThreadPoolAutoConfiguration"})
+        "io.github.resilience4j.springboot3.scheduled.threadpool.autoconfigure.ContextAwareScheduledThreadPoolAutoConfiguration",
+        "org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration",
+        "org.springframework.boot.autoconfigure.dao.PersistenceExceptionTranslationAutoConfiguration",
+        "org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.data.RepositoryMetricsAutoConfiguration",
+        "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.redis.LettuceMetricsAutoConfiguration",
+        "org.springframework.cloud.client.CommonsClientAutoConfiguration",
+        "org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration",
+        "org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
+        "org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration",
+        "org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration",
+        "org.springframework.cloud.client.discovery.composite.reactive.ReactiveCompositeDiscoveryClientAutoConfiguration",
+        "org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration",
+        "org.springframework.cloud.gateway.discovery.GatewayDiscoveryClientAutoConfiguration",
+        "org.springframework.cloud.autoconfigure.LifecycleMvcEndpointAutoConfiguration",
+        "org.springframework.cloud.autoconfigure.RefreshEndpointAutoConfiguration"})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 

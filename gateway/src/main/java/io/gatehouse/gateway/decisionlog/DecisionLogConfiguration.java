@@ -15,13 +15,17 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The decision-log writer ({@code gatehouse.decision-log.queue-capacity}, default 65536) and the RECORD stage. */
+/**
+ * The decision-log writer ({@code gatehouse.decision-log.queue-capacity}, default 65536) with its stdout sink
+ * ({@link DecisionLogSink}), and the RECORD stage.
+ */
 @Configuration(proxyBeanMethods = false)
 class DecisionLogConfiguration {
 
     @Bean
     DecisionLogWriter decisionLogWriter(@Value("${gatehouse.decision-log.queue-capacity:65536}") int capacity,
                                         MeterRegistry meters) {
+        DecisionLogSink.attachStdoutUnlessConfigured(DecisionLogWriter.LOGGER);
         return new DecisionLogWriter(capacity, meters);
     }
 

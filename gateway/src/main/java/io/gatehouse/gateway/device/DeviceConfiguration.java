@@ -4,12 +4,17 @@ import io.gatehouse.gateway.hygiene.TrustedProxies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.CompositeCustomizer;
+import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -18,9 +23,13 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * Wires the DEVICE stage: the device CA for forwarded certificates, the client-credentials token client (when
- * {@code token-uri} is set), the circuit breaker {@code device-inventory} (from Resilience4j's registry, so
- * {@code resilience4j.circuitbreaker.instances.device-inventory.*} can tune it; defaults below otherwise), the
- * posture client and the filter.
+ * {@code token-uri} is set), the circuit breaker {@code device-inventory}, the posture client and the filter.
+ *
+ * <p>The breaker is tuned with Resilience4j's own keys,
+ * {@code resilience4j.circuitbreaker.instances.device-inventory.*} (defaults below otherwise), and its
+ * {@code resilience4j_circuitbreaker_*} metrics are published. Resilience4j's Spring Boot auto-configuration is not
+ * used for it (GatewayApplication excludes it): for one breaker it brought annotation aspects, SpEL and fallback
+ * machinery, seven CGLIB-enhanced configuration classes and about 200 classes to every start.
  */
 @Configuration(proxyBeanMethods = false)
 public class DeviceConfiguration {
@@ -28,16 +37,30 @@ public class DeviceConfiguration {
     static final String BREAKER = "device-inventory";
 
     @Bean
-    PostureClient postureClient(InventoryProperties inventory, ObjectProvider<CircuitBreakerRegistry> breakers,
+    @ConfigurationProperties("resilience4j.circuitbreaker")
+    CommonCircuitBreakerConfigurationProperties inventoryBreakerProperties() {
+        return new CommonCircuitBreakerConfigurationProperties();
+    }
+
+    @Bean
+    PostureClient postureClient(InventoryProperties inventory, CommonCircuitBreakerConfigurationProperties breakers,
                                 ObjectProvider<MeterRegistry> meters) {
         WebClient web = inventoryWebClient(inventory.timeout());
         InventoryTokenClient tokens = inventory.tokenUri() == null ? null
                 : new InventoryTokenClient(web, inventory.tokenUri(), require(inventory.clientId(), "client-id"),
                         require(inventory.clientSecret(), "client-secret"), inventory.scope());
-        CircuitBreakerRegistry registry = breakers.getIfAvailable(() -> CircuitBreakerRegistry.of(defaultBreaker()));
-        CircuitBreaker breaker = registry.find(BREAKER)
-                .orElseGet(() -> registry.circuitBreaker(BREAKER, defaultBreaker()));
-        return new PostureClient(web, inventory, tokens, breaker, meters.getIfAvailable(SimpleMeterRegistry::new));
+        MeterRegistry meterRegistry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(breakerConfig(breakers));
+        CircuitBreaker breaker = registry.circuitBreaker(BREAKER);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meterRegistry);
+        return new PostureClient(web, inventory, tokens, breaker, meterRegistry);
+    }
+
+    /** {@code resilience4j.circuitbreaker.instances.device-inventory.*} when set, else {@link #defaultBreaker()}. */
+    static CircuitBreakerConfig breakerConfig(CommonCircuitBreakerConfigurationProperties breakers) {
+        return breakers.findCircuitBreakerProperties(BREAKER)
+                .map(tuned -> breakers.createCircuitBreakerConfig(BREAKER, tuned, new CompositeCustomizer<>(List.of())))
+                .orElseGet(DeviceConfiguration::defaultBreaker);
     }
 
     @Bean

@@ -143,7 +143,9 @@ class DeviceIT extends GatewayITSupport {
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(metrics).contains("gatehouse_posture_cache_hits_total", "gatehouse_posture_cache_misses_total",
-                "gatehouse_posture_breaker_state", "gatehouse_posture_lookups_total{outcome=\"answered\"}");
+                "gatehouse_posture_breaker_state", "gatehouse_posture_lookups_total{outcome=\"answered\"}",
+                "resilience4j_circuitbreaker_state{name=\"device-inventory\",state=\"closed\"} 1.0",
+                "resilience4j_circuitbreaker_calls_seconds_count{kind=\"successful\",name=\"device-inventory\"}");
         assertThat(metricValue(metrics, "gatehouse_posture_cache_hits_total")).isGreaterThanOrEqualTo(1.0);
     }
 
