@@ -11,6 +11,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-45}   # per JVM target, unmeasured: the JIT com
 ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-15}   # again before each JVM row, same URL and connections, unmeasured
 WARMUP_BURST_SECONDS=${WARMUP_BURST_SECONDS:-5}   # warm-up runs in bursts of new connections (see warm below)
 CONNECTIONS=${CONNECTIONS:-32}
+COLD_STARTS=${COLD_STARTS:-3}   # launches of each JVM for the cold-start figure (the median is reported)
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 chmod 755 "$RUN"   # nginx workers run as an unprivileged user and read the issuer files from here
 source "$BENCH/lib.sh"
@@ -73,22 +74,36 @@ upstream_pid=$(nginx_worker_pid "$upstream_master")
 proxy_a=$(nginx_worker_pid "$proxy_a_master")
 proxy_b=$(nginx_worker_pid "$proxy_b_master")
 
-# Cold start one after the other (each alone on the machine), the same JVM flags for both.
-start_java bare-scg https://127.0.0.1:38447/ -jar "$BARE_JAR" --server.port=38447 --server.address=127.0.0.1 \
-  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
-bare_pid=$STARTED bare_cold=$COLD_MS
-# shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options, e.g. a JFR recording for a profile
-PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-  --server.port=38445 --server.address=127.0.0.1 \
-  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-  --management.server.port=38446 --management.server.address=127.0.0.1 \
-  --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
-  --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-  --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-  --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-  --gatehouse.inventory.url=http://127.0.0.1:38180 --gatehouse.inventory.token-uri=http://127.0.0.1:38180/token \
-  --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench
-gatehouse_pid=$STARTED gatehouse_cold=$COLD_MS
+start_bare() {
+  start_java bare-scg https://127.0.0.1:38447/ -jar "$BARE_JAR" --server.port=38447 --server.address=127.0.0.1 \
+    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
+}
+start_gatehouse() {
+  # shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options, e.g. a JFR recording for a profile
+  PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
+    --server.port=38445 --server.address=127.0.0.1 \
+    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
+    --management.server.port=38446 --management.server.address=127.0.0.1 \
+    --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
+    --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
+    --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
+    --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
+    --gatehouse.inventory.url=http://127.0.0.1:38180 --gatehouse.inventory.token-uri=http://127.0.0.1:38180/token \
+    --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench
+}
+stop_java() { kill "$1"; wait "$1" 2>/dev/null || true; }
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
+
+# Cold start: COLD_STARTS launches of each, alternating, one JVM starting at a time, the same JVM flags for both; a
+# single launch varies by +-15 % here, so the median is reported. The last launch of each serves the load rows.
+BARE_COLDS=() GATEHOUSE_COLDS=()
+for i in $(seq 1 "$COLD_STARTS"); do
+  start_bare; bare_pid=$STARTED; BARE_COLDS+=("$COLD_MS")
+  if [ "$i" -lt "$COLD_STARTS" ]; then stop_java "$bare_pid"; fi
+  start_gatehouse; gatehouse_pid=$STARTED; GATEHOUSE_COLDS+=("$COLD_MS")
+  if [ "$i" -lt "$COLD_STARTS" ]; then stop_java "$gatehouse_pid"; fi
+done
+bare_cold=$(median "${BARE_COLDS[@]}") gatehouse_cold=$(median "${GATEHOUSE_COLDS[@]}")
 
 full_headers=(-H "Host: app.localhost" -H "Authorization: Bearer $BEARER" -H "X-Forwarded-Client-Cert: $DEVICE_CERT_HEADER")
 check=$(curl -ks -o "$RUN/check.json" -w '%{http_code}' "${full_headers[@]}" https://127.0.0.1:38445/reports/q3)
@@ -148,6 +163,7 @@ done
 
 echo
 echo "Decision log (full path): ${FULL_LOG[*]}"
-echo "Cold start to first 200: bare Spring Cloud Gateway ${bare_cold} ms, Gatehouse ${gatehouse_cold} ms"
+echo "Cold start to first 200, median of $COLD_STARTS alternating launches: bare Spring Cloud Gateway ${bare_cold} ms" \
+  "(${BARE_COLDS[*]}), Gatehouse ${gatehouse_cold} ms (${GATEHOUSE_COLDS[*]})"
 echo "RSS after the run: bare Spring Cloud Gateway $(( $(rss_kib "$bare_pid") / 1024 )) MiB, Gatehouse $(( $(rss_kib "$gatehouse_pid") / 1024 )) MiB"
 echo "Signer: $(grep -ho 'ES256 signing: .*' "$RUN/gatehouse.out" | head -1 || true)"
