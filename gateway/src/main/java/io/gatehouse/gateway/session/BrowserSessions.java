@@ -81,15 +81,25 @@ public final class BrowserSessions {
         });
     }
 
-    /** Reads and removes one attribute of a pre-login session (single use); empty when absent. */
+    /**
+     * Reads and removes one attribute of a pre-login session (single use); empty when absent or already taken. Two
+     * callbacks may read the session before either saves it (a replayed callback, another replica): the attribute
+     * is also claimed in the index, in one atomic step, and only the claim's winner gets it.
+     */
     public Mono<String> takeLoginAttribute(String loginId, String name) {
         return repository.findById(loginId).flatMap(session -> {
             String value = session.getAttribute(name);
             if (value == null) {
                 return Mono.<String>empty();
             }
-            session.removeAttribute(name);
-            return repository.save(session).thenReturn(value);
+            Duration lifetime = session.getMaxInactiveInterval();
+            return index.claim(SessionIndex.taken(hash(loginId + "\n" + name)), lifetime).flatMap(won -> {
+                if (!won) {
+                    return Mono.<String>empty();
+                }
+                session.removeAttribute(name);
+                return repository.save(session).thenReturn(value);
+            });
         });
     }
 

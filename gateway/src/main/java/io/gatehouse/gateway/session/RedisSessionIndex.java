@@ -6,10 +6,14 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** {@link SessionIndex} as Redis sets {@code gatehouse:index:<key>}, expiring with the longest session in them. */
+/**
+ * {@link SessionIndex} as Redis sets {@code gatehouse:index:<key>}, expiring with the longest session in them; a claim
+ * is {@code SET gatehouse:claim:<key> 1 NX EX ttl}, atomic in Redis.
+ */
 public final class RedisSessionIndex implements SessionIndex {
 
     private static final String PREFIX = "gatehouse:index:";
+    private static final String CLAIM_PREFIX = "gatehouse:claim:";
     private final ReactiveStringRedisTemplate redis;
 
     public RedisSessionIndex(ReactiveStringRedisTemplate redis) {
@@ -25,5 +29,10 @@ public final class RedisSessionIndex implements SessionIndex {
     public Flux<String> take(String key) {
         return redis.opsForSet().members(PREFIX + key).collectList()
                 .flatMapMany(ids -> redis.delete(PREFIX + key).thenMany(Flux.fromIterable(ids)));
+    }
+
+    @Override
+    public Mono<Boolean> claim(String key, Duration ttl) {
+        return redis.opsForValue().setIfAbsent(CLAIM_PREFIX + key, "1", ttl).defaultIfEmpty(false);
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.gateway.session;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,12 @@ public interface SessionIndex {
     /** Emits the session ids under {@code key} and forgets them. */
     Flux<String> take(String key);
 
+    /**
+     * True for the first claim of {@code key}, false for every later one while it lasts ({@code ttl}): one atomic
+     * step, so of two concurrent claims exactly one wins, on every replica that shares the index.
+     */
+    Mono<Boolean> claim(String key, Duration ttl);
+
     static String sid(String sid) {
         return "sid:" + sid;
     }
@@ -28,9 +36,18 @@ public interface SessionIndex {
         return "sub:" + sub;
     }
 
+    /** The claim key of a single-use value (a login attempt under its OIDC state). */
+    static String taken(String id) {
+        return "taken:" + id;
+    }
+
     /** The single-replica index. */
     final class InMemory implements SessionIndex {
         private final Map<String, Set<String>> ids = new ConcurrentHashMap<>();
+        /** Claimed keys, each kept for its own ttl. */
+        private final Map<String, Duration> claimed = Caffeine.newBuilder()
+                .expireAfter(Expiry.<String, Duration>creating((key, ttl) -> ttl))
+                .<String, Duration>build().asMap();
 
         @Override
         public Mono<Void> add(String key, String sessionId, Duration ttl) {
@@ -43,6 +60,11 @@ public interface SessionIndex {
                 Set<String> taken = ids.remove(key);
                 return taken == null ? Flux.empty() : Flux.fromIterable(taken);
             });
+        }
+
+        @Override
+        public Mono<Boolean> claim(String key, Duration ttl) {
+            return Mono.fromSupplier(() -> claimed.putIfAbsent(key, ttl) == null);
         }
     }
 }
