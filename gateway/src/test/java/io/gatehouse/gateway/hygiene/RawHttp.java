@@ -18,7 +18,8 @@ import javax.net.ssl.SSLSocket;
  * (or chunked, up to the end marker) body, or whatever came before the server closed or 5 s passed. For requests
  * that a well-behaved client library refuses to send. {@link #sendUntilClosed} reads on until the server closes the
  * connection (or 5 s pass), for tests about what else the server answers on the same connection and whether it closes;
- * {@link #open} keeps one connection for several requests in turn.
+ * {@link #open} keeps one connection for several requests in turn. It frames a response by its headers alone, so it
+ * waits out the 5 s on the answer to a HEAD with a Content-Length: use {@link ResponseReader} for HEAD.
  */
 final class RawHttp {
 
