@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.hygiene;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -42,9 +43,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The encoder differs from Netty's in three points: a HEAD answer goes without Transfer-Encoding, which Reactor
  * Netty sets on every answer without Content-Length and so claims a chunked GET the upstream may not send (RFC 9112,
  * 6.1); a 1xx answer does not use up its request's method, so the final answers of pipelined requests stay paired
- * with their own requests; and an answer to HTTP/1.0 is never chunked, but ends at the connection's close. Everything else is HttpServerCodec's own behaviour, repeated here because its
- * decoder is private: the encoder learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no
- * Transfer-Encoding ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the
+ * with their own requests; and an answer to HTTP/1.0 is never chunked, but ends at the connection's close.
+ * Everything else is HttpServerCodec's own behaviour, repeated here because its decoder is private: the encoder
+ * learns each request's method, so a HEAD answer has no body and a CONNECT 2xx no Transfer-Encoding
+ * ({@code StrictHttp1CodecTest} runs both on the same clean traffic). The two halves go into the
  * pipeline as two handlers, Netty's other standard layout, because Netty's WebSocket handshake finds the codec by
  * class and knows only HttpServerCodec or a separate {@link HttpRequestDecoder} and {@link HttpResponseEncoder}.
  * One instance per connection; not thread-safe, like every codec.
@@ -166,14 +168,12 @@ final class StrictHttp1Codec {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            super.write(ctx, msg, promise); // encodes: isContentAlwaysEmpty may set closeAfterAnswer
             if (closeAfterAnswer && msg instanceof LastHttpContent) {
                 closeAfterAnswer = false;
-                ChannelPromise written = promise.unvoid();
-                super.write(ctx, msg, written);
-                written.addListener(ChannelFutureListener.CLOSE);
-                return;
+                // The close is this answer's end: once everything before it is on the wire.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
-            super.write(ctx, msg, promise);
         }
 
         @Override

@@ -148,22 +148,11 @@ class StrictHttp1CodecTest {
         assertThat(DecoderRefusal.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
 
-    /** Writes requests in, then the given responses out, and returns the bytes the codec encoded. */
+    /** Writes requests in, then the given responses out, and returns the bytes the codec encoded; then closes. */
     private static String exchange(EmbeddedChannel channel, String requests, Object... responses) {
-        channel.writeInbound(Unpooled.copiedBuffer(RawHttp.bytes(requests)));
-        for (Object decoded; (decoded = channel.readInbound()) != null; ) {
-            ReferenceCountUtil.release(decoded);
-        }
-        for (Object response : responses) {
-            channel.writeOutbound(response);
-        }
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf encoded; (encoded = channel.readOutbound()) != null; ) {
-            out.append(encoded.toString(StandardCharsets.ISO_8859_1));
-            encoded.release();
-        }
+        String out = exchangeKeepingOpen(channel, requests, responses);
         channel.finishAndReleaseAll();
-        return out.toString();
+        return out;
     }
 
     private static Object[] responses() {
@@ -232,5 +221,44 @@ class StrictHttp1CodecTest {
         assertThat(netty).endsWith("transfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
         assertThat(strict).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"
                 + "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nabc");
+    }
+
+    /** The close ends the unframed answer, also when the whole answer comes as one message. */
+    @Test
+    void encodeWhenHttp10AnswerLostItsChunkedFramingThenConnectionClosedAfterIt() {
+        DefaultFullHttpResponse whole = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII));
+        whole.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        EmbeddedChannel sized = strict();
+        EmbeddedChannel streamed = strict();
+        EmbeddedChannel full = strict();
+
+        exchangeKeepingOpen(sized, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n", responses()[0]);
+        exchangeKeepingOpen(streamed, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n", responses()[1], responses()[2],
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        String fullBytes = exchangeKeepingOpen(full, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n", whole);
+
+        assertThat(sized.isOpen()).as("a sized answer needs no close from the codec").isTrue();
+        assertThat(streamed.isOpen()).isFalse();
+        assertThat(full.isOpen()).isFalse();
+        assertThat(fullBytes).isEqualTo("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nabc");
+        sized.finishAndReleaseAll();
+    }
+
+    /** As {@link #exchange}, leaving the channel as the codec left it. */
+    private static String exchangeKeepingOpen(EmbeddedChannel channel, String requests, Object... responses) {
+        channel.writeInbound(Unpooled.copiedBuffer(RawHttp.bytes(requests)));
+        for (Object decoded; (decoded = channel.readInbound()) != null; ) {
+            ReferenceCountUtil.release(decoded);
+        }
+        for (Object response : responses) {
+            channel.writeOutbound(response);
+        }
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf encoded; (encoded = channel.readOutbound()) != null; ) {
+            out.append(encoded.toString(StandardCharsets.ISO_8859_1));
+            encoded.release();
+        }
+        return out.toString();
     }
 }
