@@ -24,10 +24,11 @@ for tool in wrk nginx openssl python3 xxd; do
   command -v "$tool" >/dev/null || { echo "needs $tool (Debian: apt-get install -y wrk nginx-light xxd)" >&2; exit 2; }
 done
 
-GATEWAY_JAR=${GATEWAY_JAR:-$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar 2>/dev/null | grep -v original | head -1 || true)}
+# Gatehouse is built from clean for every run unless GATEWAY_JAR names a jar: a jar packaged over an old target/
+# keeps resources deleted since (a removed logback-spring.xml was measured that way once).
 BARE_JAR=$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar 2>/dev/null | grep -v original | head -1 || true)
-if [ -z "$GATEWAY_JAR" ]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests package)
+if [ -z "${GATEWAY_JAR:-}" ]; then
+  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
   GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
 fi
 if [ -z "$BARE_JAR" ]; then
