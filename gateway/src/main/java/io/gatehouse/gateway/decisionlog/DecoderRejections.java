@@ -7,6 +7,7 @@ import io.gatehouse.policy.Reason;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import reactor.netty.http.server.logging.AccessLogFactory;
  * before any WebFilter runs. Hooked into the public listener as its access log, this sees every response the server
  * writes; for an error response RECORD did not answer (no {@code X-Request-Id}) it hands the decision log a deny line
  * with what the decoder left readable. It writes no access log of its own. Like RECORD it never logs the query string.
+ * Headers are looked up by their lower-case names, the only spelling HTTP/2 has.
  */
 final class DecoderRejections implements AccessLogFactory {
 
@@ -36,7 +38,7 @@ final class DecoderRejections implements AccessLogFactory {
     @Override
     public @Nullable AccessLog apply(AccessLogArgProvider response) {
         int status = status(response.status());
-        if (status < 400 || response.responseHeader("X-Request-Id") != null) {
+        if (status < 400 || header(response, true, "x-request-id") != null) {
             return null; // answered by the stages, which logged it themselves
         }
         writer.submit(event(response, status));
@@ -46,16 +48,28 @@ final class DecoderRejections implements AccessLogFactory {
     private Map<String, Object> event(AccessLogArgProvider response, int status) {
         // The same who and why as a request HYGIENE turned away: anonymous, denied before a decision, with a reason.
         RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), System.nanoTime());
-        String finding = text(response.requestHeader(DecoderRefusal.HEADER));
+        String finding = header(response, false, DecoderRefusal.HEADER);
         context.rejected(new Reason(CODE, "malformed HTTP request: refused by the HTTP decoder before the gateway's"
                 + " stages (status " + status + (finding == null ? "" : ": " + finding) + ")"));
-        Map<String, Object> what = RecordWebFilter.what(text(response.method()), text(response.requestHeader("Host")),
-                path(text(response.uri())), null);
+        String host = header(response, false, "host");
+        Map<String, Object> what = RecordWebFilter.what(text(response.method()),
+                host != null ? host : header(response, false, ":authority"), path(text(response.uri())), null);
         Map<String, Object> where = RecordWebFilter.where(ip(response.remoteAddress()),
-                text(response.requestHeader("User-Agent")), null, null, null);
+                header(response, false, "user-agent"), null, null, null);
         Instant started = response.accessDateTime() == null ? Instant.now() : response.accessDateTime().toInstant();
         return RecordWebFilter.line(started, context.requestId(), null, RecordWebFilter.who(context), what,
                 RecordWebFilter.why(context), where, status, response.duration(), config.current().version(), null);
+    }
+
+    /**
+     * A request or response header by its lower-case name. HTTP/1.1 headers are looked up ignoring case, but HTTP/2's
+     * are not: their names are lower case on the wire (RFC 9113, 8.2.1), and Netty's HTTP/2 headers compare names
+     * exactly. Asked for "X-Request-Id", an HTTP/2 response never had one, and every error the stages answered over
+     * HTTP/2 was logged a second time as a decoder refusal.
+     */
+    private static @Nullable String header(AccessLogArgProvider exchange, boolean response, String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return text(response ? exchange.responseHeader(lower) : exchange.requestHeader(lower));
     }
 
     private static int status(@Nullable CharSequence status) {

@@ -37,7 +37,8 @@ import reactor.core.publisher.SignalType;
  * request id (also sent back as {@code X-Request-Id}), lets the whole chain run, and when the response is committed —
  * whatever answered it: a stage, the upstream, or the error handler — hands exactly one event to the
  * {@link DecisionLogWriter}. A client that goes away before any answer gets an event with status 499. Requests for
- * the gateway's reserved paths (the JWKS) and on the management port are not decisions and are not logged.
+ * the gateway's reserved paths (the JWKS, login and logout) and on the management port are not decisions and are not
+ * logged, except a reserved-path request that HYGIENE or AUTHENTICATE refused: that refusal gets its line too.
  *
  * <p>What is logged is chosen field by field: never a header value other than the User-Agent, never the query
  * string, so no token, cookie or assertion can reach the log.
@@ -73,24 +74,34 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         Instant started = clock.instant();
         RequestContext context = RequestContext.attach(exchange, new RequestContext(newRequestId(), System.nanoTime()));
         context.startedAt(started);
-        // Every exchange gets a context (later stages need one), but health probes and JWKS fetches are not decisions.
-        boolean logged = publicListener.serves(exchange) && !ReservedPaths.isReserved(exchange.getRequest().getPath().value());
-        Span span = logged ? tracer.start(exchange.getRequest()) : Span.getInvalid();
+        // Every exchange gets a context (later stages need one), but health probes are not decisions, and neither
+        // are the gateway's own endpoints (JWKS, login callback, logout) unless a stage turned the request away.
+        boolean publicPort = publicListener.serves(exchange);
+        boolean reserved = ReservedPaths.isReserved(exchange.getRequest().getPath().value());
+        Span span = publicPort && !reserved ? tracer.start(exchange.getRequest()) : Span.getInvalid();
         context.traced(span.getSpanContext());
-        AtomicBoolean done = new AtomicBoolean(!logged);
+        AtomicBoolean done = new AtomicBoolean(!publicPort);
         exchange.getResponse().beforeCommit(() -> {
             exchange.getResponse().getHeaders().set("X-Request-Id", context.requestId());
-            if (done.compareAndSet(false, true)) {
+            if (logged(context, reserved) && done.compareAndSet(false, true)) {
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
                 ended(exchange, context, span, started, status == null ? 200 : status.value());
             }
             return Mono.empty();
         });
         return chain.filter(exchange).doFinally(signal -> {
-            if (signal == SignalType.CANCEL && done.compareAndSet(false, true)) {
+            if (signal == SignalType.CANCEL && logged(context, reserved) && done.compareAndSet(false, true)) {
                 ended(exchange, context, span, started, CLIENT_CLOSED);
             }
         });
+    }
+
+    /**
+     * Whether this public-listener request gets a line: every routed request, and a request for a reserved path
+     * once HYGIENE or AUTHENTICATE refused it, or such a refusal would hide behind a {@code /.gatehouse/} prefix.
+     */
+    private static boolean logged(RequestContext context, boolean reserved) {
+        return !reserved || context.rejection() != null;
     }
 
     private void ended(ServerWebExchange exchange, RequestContext context, Span span, Instant started, int status) {
