@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.decisionlog;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Writes decision-log events (DESIGN.md, "The decision log") as one JSON line each on the logger
- * {@code gatehouse.decision}, from one daemon thread fed by a bounded queue, so the request path only enqueues.
+ * {@code gatehouse.decision}, every control character escaped ({@link LogLineEscapes}), from one daemon thread fed by
+ * a bounded queue, so the request path only enqueues.
  * Enqueueing takes no lock and never parks the event-loop thread: a lock-free queue, a counter for the bound, and an
  * {@code unpark} of the writer only when it has gone idle; while events keep coming, the writer drains in batches
  * every millisecond.
@@ -35,7 +37,9 @@ public final class DecisionLogWriter implements SmartLifecycle {
 
     private static final Logger out = LoggerFactory.getLogger(LOGGER);
     private static final Logger log = LoggerFactory.getLogger(DecisionLogWriter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Client text in an event is data: control characters are escaped, never written raw (LogLineEscapes). */
+    private static final ObjectMapper JSON = new ObjectMapper(
+            new JsonFactory().setCharacterEscapes(new LogLineEscapes()));
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long BATCH_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
