@@ -45,7 +45,8 @@ import reactor.core.publisher.Mono;
  *   <li>Otherwise answer: no route → 404; anonymous and no allow rule matched → 401 with
  *       {@code WWW-Authenticate: Bearer} (the route is not satisfied anonymously, and logging in might change the
  *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons, as HTML for
- *       a browser or problem+json.</li>
+ *       a browser or problem+json. An anonymous caller's 401 or 403 carries no policy ({@link VisibleReasons});
+ *       the decision log has every reason.</li>
  * </ol>
  * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
  */
@@ -121,14 +122,16 @@ public final class DecideWebFilter implements WebFilter, Ordered {
                     "insufficient-user-authentication", "Sign in again",
                     "This request needs a more recent sign-in.", reasons, id, route.id()));
         }
+        // An anonymous caller learns that it must sign in, not what the policy asks for (VisibleReasons).
+        List<String> shown = VisibleReasons.of(context, decision);
         if (context.identity() == null && decision.rule() == null) {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
             return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
                     "Authentication required", "This application needs you to sign in; present a bearer token.",
-                    reasons, id, route.id()));
+                    shown, id, route.id()));
         }
         return Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
-                "The access policy of " + route.id() + " does not allow this request.", reasons, id, route.id()));
+                "The access policy of " + route.id() + " does not allow this request.", shown, id, route.id()));
     }
 
     private void count(Decision decision) {
