@@ -80,9 +80,9 @@ final class AssertionClaims {
             throw reject(RejectionReason.METHOD_MISMATCH,
                     "minted for method " + quote(boundMethod) + ", request is " + quote(method));
         }
-        String expectedHost = publicHost != null ? publicHost : host.toLowerCase(Locale.ROOT);
+        String expectedHost = publicHost != null ? publicHost : canonicalHost(host);
         String boundHost = text(http, "host");
-        if (!boundHost.toLowerCase(Locale.ROOT).equals(expectedHost)) {
+        if (!canonicalHost(boundHost).equals(expectedHost)) {
             throw reject(RejectionReason.HOST_MISMATCH,
                     "minted for host " + quote(boundHost) + ", expected " + quote(expectedHost));
         }
@@ -91,6 +91,16 @@ final class AssertionClaims {
             throw reject(RejectionReason.PATH_MISMATCH,
                     "minted for path " + quote(boundPath) + ", request is " + quote(path));
         }
+    }
+
+    /**
+     * A host as the gateway binds it: lower case, without HTTPS's default port (the gateway's public listener is
+     * HTTPS), so {@code App.Example:443}, {@code app.example:443} and {@code app.example} are one host and
+     * {@code app.example:8443} another.
+     */
+    static String canonicalHost(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.endsWith(":443") && lower.length() > 4 ? lower.substring(0, lower.length() - 4) : lower;
     }
 
     private static GatehouseIdentity.@Nullable Device device(Map<String, Object> claims) throws AssertionRejectedException {

@@ -13,7 +13,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>signature: ECDSA P-256 with SHA-256, r and s in range;</li>
  *   <li>claims: {@code iss}, {@code aud} (a single string), {@code exp}, {@code iat}, {@code nbf}
  *       with the clock skew, a bounded lifetime, {@code sub}, {@code jti};</li>
- *   <li>binding: {@code http.method}, {@code http.host}, {@code http.path} equal the request's.</li>
+ *   <li>binding: {@code http.method}, {@code http.host}, {@code http.path} equal the request's (the host ignoring case
+ *       and a default {@code :443}).</li>
  * </ol>
  * Returns a {@link GatehouseIdentity} or throws {@link AssertionRejectedException}; nothing else.
  * Thread-safe; build one per backend (per audience) and share it.
@@ -204,9 +204,12 @@ public final class GatehouseVerifier {
             return this;
         }
 
-        /** The host the gateway serves this backend on (e.g. {@code payroll.corp.example}); {@code http.host} must equal it. */
+        /**
+         * The host the gateway serves this backend on (e.g. {@code payroll.corp.example}); {@code http.host} must
+         * equal it, compared ignoring case and HTTPS's default port ({@code :443}).
+         */
         public Builder publicHost(@Nullable String host) {
-            this.publicHost = host == null || host.isBlank() ? null : host.toLowerCase(Locale.ROOT);
+            this.publicHost = host == null || host.isBlank() ? null : AssertionClaims.canonicalHost(host);
             return this;
         }
 

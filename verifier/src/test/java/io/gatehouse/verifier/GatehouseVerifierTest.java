@@ -26,6 +26,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -144,6 +145,34 @@ class GatehouseVerifierTest {
                 .jwks(TestTokens.publicSet(KEY)).clock(TestTokens.CLOCK).build();
 
         assertThat(behindGateway.verify(sign(KEY, claims()), "GET", "payroll.internal:8080", "/salaries").subject()).isEqualTo("u-17");
+    }
+
+    @Test
+    void verifyWhenRequestHostNamesTheHttpsDefaultPortThenTheCanonicalBindingAccepted() throws Exception {
+        assertThat(verifier.verify(sign(KEY, claims()), "GET", HOST.toUpperCase(Locale.ROOT) + ":443",
+                "/salaries").subject()).isEqualTo("u-17");
+    }
+
+    @Test
+    void verifyWhenPublicHostOrBindingNamesTheHttpsDefaultPortThenAccepted() throws Exception {
+        GatehouseVerifier withPort = GatehouseVerifier.builder(ISSUER, AUDIENCE).publicHost(HOST + ":443")
+                .jwks(TestTokens.publicSet(KEY)).clock(TestTokens.CLOCK).build();
+        GatehouseVerifier withoutPort = GatehouseVerifier.builder(ISSUER, AUDIENCE).publicHost(HOST)
+                .jwks(TestTokens.publicSet(KEY)).clock(TestTokens.CLOCK).build();
+        String fromAnOlderGateway = sign(KEY, claimsWith(c -> put(c, "http",
+                Map.of("method", "GET", "host", HOST + ":443", "path", "/salaries"))));
+
+        assertThat(withPort.verify(sign(KEY, claims()), "GET", "payroll.internal:8080", "/salaries").subject())
+                .isEqualTo("u-17");
+        assertThat(withoutPort.verify(fromAnOlderGateway, "GET", "payroll.internal:8080", "/salaries").subject())
+                .isEqualTo("u-17");
+    }
+
+    @Test
+    void verifyWhenHostNamesAnotherPortThenRejected() {
+        assertThatExceptionOfType(AssertionRejectedException.class)
+                .isThrownBy(() -> verifier.verify(sign(KEY, claims()), "GET", HOST + ":8443", "/salaries"))
+                .satisfies(e -> assertThat(e.reason()).isEqualTo(RejectionReason.HOST_MISMATCH));
     }
 
     @Test
