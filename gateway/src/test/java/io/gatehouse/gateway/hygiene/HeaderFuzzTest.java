@@ -52,6 +52,29 @@ class HeaderFuzzTest {
         assertThat(headers.isEmpty()).isTrue();
     }
 
+    @Property(tries = 2000)
+    void everySpellingOfAnIdentityOrMethodOverrideHeaderIsRemovedEvenFromATrustedProxy(
+            @ForAll("identitySpellings") String name, @ForAll boolean trusted) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.add(name, "pat@corp.example");
+        headers.add("Accept", "*/*");
+
+        // The configured forwarded-certificate header is the one identity header a trusted proxy may send (DEVICE
+        // reads it); here it is a name off the list, so every listed name must go.
+        new InboundHeaders(IdentityHeaders.builtIn(), "X-Device-Certificate").strip(headers, trusted);
+
+        assertThat(headers.keySet()).as(name).containsExactly("Accept");
+    }
+
+    @Provide
+    Arbitrary<String> identitySpellings() {
+        // every built-in entry; a prefix entry gets a suffix, as a real header name would have
+        Arbitrary<String> names = Arbitraries.of(IdentityHeaders.BUILT_IN)
+                .map(entry -> entry.endsWith("*") ? entry.substring(0, entry.length() - 1) + "Name-1" : entry);
+        return spell(Arbitraries.oneOf(names,
+                Arbitraries.of("x-http-method-override", "x-http-method", "x-method-override")));
+    }
+
     @Provide
     Arbitrary<String> names() {
         return Arbitraries.of("Host", "Content-Length", "Transfer-Encoding", "X-A", "Accept", "Cookie");
