@@ -27,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  * serves as the catch-all's.
  */
 public final class RouteTable {
-    private record Entry(Route route, int port, String prefix) {
+    /** One route, with both answers it can give built once, so a lookup allocates nothing. */
+    private record Entry(Route route, int port, String prefix, Lookup served, Lookup caseMismatch) {
+        Entry(Route route) {
+            this(route, route.port(), route.pathPrefix(), new Lookup(route, null), new Lookup(null, route));
+        }
     }
 
     /**
@@ -43,7 +47,7 @@ public final class RouteTable {
     public RouteTable(List<Route> routes) {
         Map<String, List<Entry>> grouped = new HashMap<>();
         for (Route r : routes) {
-            grouped.computeIfAbsent(r.host(), h -> new ArrayList<>()).add(new Entry(r, r.port(), r.pathPrefix()));
+            grouped.computeIfAbsent(r.host(), h -> new ArrayList<>()).add(new Entry(r));
         }
         Map<String, Entry[]> table = new HashMap<>();
         grouped.forEach((host, entries) -> {
@@ -73,7 +77,7 @@ public final class RouteTable {
         // first entry matching ignoring case is the only candidate of its length.
         for (Entry e : entries) {
             if (e.port() == port && underIgnoringCase(path, e.prefix())) {
-                return under(path, e.prefix()) ? new Lookup(e.route(), null) : new Lookup(null, e.route());
+                return under(path, e.prefix()) ? e.served() : e.caseMismatch();
             }
         }
         return Lookup.NONE;
