@@ -27,10 +27,17 @@ public final class CompiledConfig {
         this.version = Objects.requireNonNull(version, "version");
     }
 
-    /** Selects the route for the request's URL and evaluates its policy; no route is a deny with route null. */
+    /**
+     * Selects the route for the request's URL and evaluates its policy; no route is a deny with route null, and so
+     * is a path that names a route's prefix only in other letter case ({@link RouteTable}).
+     */
     public Decision decide(Request request) {
-        Optional<Route> route = table.select(request.url());
-        return route.isPresent() ? PolicyEvaluator.decide(route.get(), request) : PolicyEvaluator.noRoute(request);
+        RouteTable.Lookup lookup = table.lookup(request.url());
+        if (lookup.route() != null) {
+            return PolicyEvaluator.decide(lookup.route(), request);
+        }
+        return lookup.caseMismatch() != null ? PolicyEvaluator.routeCaseMismatch(request, lookup.caseMismatch())
+                : PolicyEvaluator.noRoute(request);
     }
 
     /** The route serving {@code url}: host, effective port, longest path prefix at a segment boundary. */

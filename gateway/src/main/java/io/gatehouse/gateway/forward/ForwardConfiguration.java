@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.forward;
 
+import io.gatehouse.gateway.device.DeviceProperties;
 import io.gatehouse.gateway.management.PublicListener;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -34,7 +35,7 @@ class ForwardConfiguration {
     }
 
     @Bean
-    ForwardedHeaders forwardedHeaders() {
-        return new ForwardedHeaders();
+    ForwardedHeaders forwardedHeaders(DeviceProperties device) {
+        return new ForwardedHeaders(device.forwardedCertificateHeader());
     }
 }

@@ -21,12 +21,22 @@ import org.springframework.web.server.ServerWebExchange;
  * unless the peer is a trusted front proxy, so the upstream can rely on the chain. The upstream's own Host header is
  * set from its URL by the HTTP client. {@code traceparent} (W3C Trace Context) names the request's span in the
  * gateway's trace. {@code X-Gatehouse-Assertion} carries ASSERT's signed assertion. The bearer token the gateway
- * consumed is removed ({@link ConsumedCredentials}). All in one copy of the headers.
+ * consumed is removed ({@link ConsumedCredentials}), and so is the forwarded-certificate header a trusted front proxy
+ * sent ({@code gatehouse.device.forwarded-certificate-header}): DEVICE read it, and the upstream learns the device
+ * from the assertion only (DEVICE does not consume it when the connection presented its own certificate). All in one
+ * copy of the headers.
  */
 final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
 
     private static final String TRACEPARENT = "traceparent";
     private static final String TRACESTATE = "tracestate";
+
+    private final String certificateHeader;
+
+    ForwardedHeaders(String forwardedCertificateHeader) {
+        this.certificateHeader = java.util.Objects.requireNonNull(forwardedCertificateHeader,
+                "forwardedCertificateHeader");
+    }
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
@@ -39,6 +49,7 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         String prior = chain == null || chain.isEmpty() ? null : String.join(", ", chain);
         out.set("X-Forwarded-For", prior == null ? peer : prior + ", " + peer);
         out.remove("Forwarded");
+        out.remove(certificateHeader);
         // The upstream continues the gateway's trace, never one a client named (RECORD decides what counts).
         out.remove(TRACEPARENT);
         out.remove(TRACESTATE);

@@ -35,10 +35,12 @@ import reactor.netty.http.server.HttpServerRequest;
 public final class HygieneWebFilter implements WebFilter, Ordered {
 
     private final TrustedProxies trustedProxies;
+    private final InboundHeaders inboundHeaders;
     private final MeterRegistry meters;
 
-    public HygieneWebFilter(TrustedProxies trustedProxies, MeterRegistry meters) {
+    public HygieneWebFilter(TrustedProxies trustedProxies, InboundHeaders inboundHeaders, MeterRegistry meters) {
         this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+        this.inboundHeaders = Objects.requireNonNull(inboundHeaders, "inboundHeaders");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
@@ -78,11 +80,11 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         context.canonicalPath(Objects.requireNonNull(canonical, "canonical"));
         // Strip before AUTHENTICATE and DEVICE read anything, or a client could name any user or device.
         boolean trusted = trustedProxies.trusts(request.getRemoteAddress());
-        if (!InboundHeaders.anyToStrip(request.getHeaders(), trusted)) {
+        if (!inboundHeaders.anyToStrip(request.getHeaders(), trusted)) {
             return chain.filter(exchange);
         }
         ServerHttpRequest stripped = ConnectionTls.mutate(request)
-                .headers(headers -> InboundHeaders.strip(headers, trusted))
+                .headers(headers -> inboundHeaders.strip(headers, trusted))
                 .build();
         return chain.filter(exchange.mutate().request(stripped).build());
     }

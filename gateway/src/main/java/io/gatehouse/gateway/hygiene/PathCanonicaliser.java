@@ -15,14 +15,17 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>scan the raw text: bad {@code %}, {@code %25} (double encoding), encoded {@code /} or {@code \}, a raw
  *       {@code \}, {@code ;}, raw non-ASCII, NUL or control characters (raw or encoded);</li>
- *   <li>percent-decode strictly as UTF-8 to validate it: overlong forms, stray bytes, C1 controls and Unicode
- *       look-alikes of separators are rejected;</li>
+ *   <li>percent-decode strictly as UTF-8 to validate it: overlong forms, stray bytes, C1 controls, Unicode
+ *       look-alikes of separators, characters that NFKC or case mapping turn into ASCII and invisible
+ *       (default-ignorable) characters are rejected ({@link Lookalikes});</li>
  *   <li>normalise the percent-encoding (RFC 3986, section 6.2.2): unreserved characters ({@code A-Z a-z 0-9 - . _ ~})
  *       decoded, every other escape kept with upper-case hex;</li>
- *   <li>scan the normalised text: {@code .} segments, {@code ..} anywhere, empty segments ({@code //}).</li>
+ *   <li>scan the normalised text: {@code .} segments, {@code ..} anywhere, empty segments ({@code //});</li>
+ *   <li>scan the decoded segments: one ending in {@code .} or a space ({@code /admin./}, {@code /admin%20/}) is
+ *       rejected, because Windows, IIS and some frameworks drop the trailing dots and spaces of a name.</li>
  * </ol>
- * The canonical form is ASCII, never contains {@code \}, {@code ;}, NUL, {@code //}, {@code ..} or a lower-case
- * escape, and canonicalising it again returns it unchanged. Policy path globs compare against it. Pure and thread-safe.
+ * The canonical form is ASCII, never contains {@code \}, {@code ;}, NUL, {@code //}, {@code ..}, a segment ending in
+ * {@code .} or {@code %20}, or a lower-case escape, and canonicalising it again returns it unchanged. Policy path globs compare against it. Pure and thread-safe.
  */
 public final class PathCanonicaliser {
 
@@ -59,7 +62,41 @@ public final class PathCanonicaliser {
                 return rejected(RejectedPattern.CONTROL_CHARACTER, String.valueOf(c), raw);
             }
         }
-        return scanNormalised(normalise(raw), raw);
+        for (int i = 0; i < decoded.length(); ) {
+            int cp = decoded.codePointAt(i);
+            RejectedPattern row = Lookalikes.classify(cp);
+            if (row != null) {
+                return rejected(row, Character.toString(cp), raw);
+            }
+            i += Character.charCount(cp);
+        }
+        PathVerdict verdict = scanNormalised(normalise(raw), raw);
+        if (verdict instanceof PathVerdict.Accepted) {
+            String segment = trailingDotOrSpace(decoded);
+            if (segment != null) {
+                return rejected(RejectedPattern.TRAILING_DOT_OR_SPACE, segment, raw);
+            }
+        }
+        return verdict;
+    }
+
+    /** The first decoded segment that ends in '.' or ' ', or null. Encoded '/' was rejected, so '/' splits. */
+    private static @Nullable String trailingDotOrSpace(String decoded) {
+        int start = 1;
+        while (start <= decoded.length()) {
+            int end = decoded.indexOf('/', start);
+            if (end < 0) {
+                end = decoded.length();
+            }
+            if (end > start) {
+                char last = decoded.charAt(end - 1);
+                if (last == '.' || last == ' ') {
+                    return decoded.substring(start, end);
+                }
+            }
+            start = end + 1;
+        }
+        return null;
     }
 
     /**

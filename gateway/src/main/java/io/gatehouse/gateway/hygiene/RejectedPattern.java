@@ -19,6 +19,12 @@ public enum RejectedPattern {
     PATH_PARAMETER("path-parameter", "';' in the path (path parameters are read differently by different servers)"),
     INVALID_UTF8("invalid-utf8", "percent-encoded bytes that are not valid UTF-8"),
     LOOKALIKE_SEPARATOR("lookalike-separator", "a Unicode look-alike of '/', '\\' or '.' in the path"),
+    LOOKALIKE_ASCII("lookalike-ascii", "a Unicode look-alike of an ASCII character in the path (compatibility"
+            + " normalisation (NFKC) or case mapping turns it into ASCII, as some upstreams do)"),
+    INVISIBLE_CHARACTER("invisible-character", "an invisible Unicode character in the path (format character,"
+            + " variation selector or filler, which some upstreams drop)"),
+    TRAILING_DOT_OR_SPACE("trailing-dot-or-space", "a path segment ending in '.' or a space (Windows and IIS drop"
+            + " them, so it would name the segment without them)"),
     DOT_SEGMENT("dot-segment", "'.' segment in the path"),
     DOT_DOT("dot-dot", "'..' in the path"),
     EMPTY_SEGMENT("empty-segment", "empty segment ('//') in the path"),

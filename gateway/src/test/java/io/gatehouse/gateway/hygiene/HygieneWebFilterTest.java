@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
 class HygieneWebFilterTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final HygieneWebFilter filter = new HygieneWebFilter(new TrustedProxies(List.of("10.0.0.0/8")), meters);
+    private final HygieneWebFilter filter = new HygieneWebFilter(new TrustedProxies(List.of("10.0.0.0/8")),
+            InboundHeaders.defaults(), meters);
     private final AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
     private final WebFilterChain chain = exchange -> {
         passed.set(exchange);

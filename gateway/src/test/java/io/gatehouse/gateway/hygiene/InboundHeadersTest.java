@@ -1,7 +1,9 @@
 package io.gatehouse.gateway.hygiene;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
@@ -16,7 +18,7 @@ class InboundHeadersTest {
     void stripWhenGatehouseOrOverrideHeaderThenRemovedEvenFromTrustedProxy(String name) {
         HttpHeaders headers = headersWith(name);
 
-        InboundHeaders.strip(headers, true);
+        InboundHeaders.defaults().strip(headers, true);
 
         assertThat(headers.keySet()).containsExactly("Accept");
     }
@@ -28,7 +30,7 @@ class InboundHeadersTest {
     void stripWhenForwardingHeaderFromUntrustedPeerThenRemoved(String name) {
         HttpHeaders headers = headersWith(name);
 
-        InboundHeaders.strip(headers, false);
+        InboundHeaders.defaults().strip(headers, false);
 
         assertThat(headers.keySet()).containsExactly("Accept");
     }
@@ -38,7 +40,7 @@ class InboundHeadersTest {
     void stripWhenForwardingHeaderFromTrustedPeerThenKept(String name) {
         HttpHeaders headers = headersWith(name);
 
-        InboundHeaders.strip(headers, true);
+        InboundHeaders.defaults().strip(headers, true);
 
         assertThat(headers.keySet()).containsExactlyInAnyOrder("Accept", name);
     }
@@ -48,7 +50,7 @@ class InboundHeadersTest {
     void stripWhenUnderscoreForwardingHeaderFromTrustedPeerThenRemoved(String name) {
         HttpHeaders headers = headersWith(name);
 
-        InboundHeaders.strip(headers, true);
+        InboundHeaders.defaults().strip(headers, true);
 
         assertThat(headers.keySet()).containsExactly("Accept");
     }
@@ -59,7 +61,7 @@ class InboundHeadersTest {
         HttpHeaders headers = headersWith("X-Other");
         headers.add("Upgrade", value);
 
-        InboundHeaders.strip(headers, false);
+        InboundHeaders.defaults().strip(headers, false);
 
         assertThat(headers.containsKey("Upgrade")).isFalse();
     }
@@ -70,9 +72,70 @@ class InboundHeadersTest {
         HttpHeaders headers = headersWith("X-Other");
         headers.add("Upgrade", value);
 
-        InboundHeaders.strip(headers, false);
+        InboundHeaders.defaults().strip(headers, false);
 
         assertThat(headers.getFirst("Upgrade")).isEqualTo(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-HTTP-Method-Override", "x-http-method", "X_Method_Override", "Remote-User",
+            "x-remote-user", "X-Auth-Request-Email", "X-Forwarded-User", "x_forwarded_groups", "X-Pomerium-Claim-Sub",
+            "CF-Access-Jwt-Assertion", "X-Goog-Authenticated-User-Email", "X-AMZN-OIDC-DATA", "X-MS-CLIENT-PRINCIPAL",
+            "X-Ms-Client-Principal-Name", "SSL-Client-S-DN", "X-SSL-Client-Verify", "X-Client-Cert-Chain",
+            "X-Client-Verify", "X-Forwarded-Tls-Client-Cert"})
+    void stripWhenMethodOverrideOrIdentityHeaderThenRemovedEvenFromTrustedProxy(String name) {
+        HttpHeaders headers = headersWith(name);
+
+        InboundHeaders.defaults().strip(headers, true);
+
+        assertThat(headers.keySet()).containsExactly("Accept");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Corp-User", "x_corp_user", "X-Legacy-Auth-Roles", "x-legacy-auth-"})
+    void stripWhenConfiguredNameOrPrefixThenRemoved(String name) {
+        HttpHeaders headers = headersWith(name);
+        InboundHeaders inbound = new InboundHeaders(new IdentityHeaders(List.of(" X-Corp-User", "X-Legacy-Auth-*")),
+                "X-Forwarded-Client-Cert");
+
+        inbound.strip(headers, true);
+
+        assertThat(headers.keySet()).containsExactly("Accept");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-SSL-Client-Cert", "ssl-client-cert"})
+    void stripWhenConfiguredCertificateHeaderThenKeptOnlyFromTrustedProxy(String configured) {
+        InboundHeaders inbound = new InboundHeaders(IdentityHeaders.builtIn(), configured);
+        HttpHeaders fromProxy = headersWith(configured);
+        HttpHeaders fromClient = headersWith(configured);
+        HttpHeaders underscored = headersWith(configured.replace('-', '_'));
+
+        inbound.strip(fromProxy, true);
+        inbound.strip(fromClient, false);
+        inbound.strip(underscored, true);
+
+        assertThat(fromProxy.keySet()).containsExactlyInAnyOrder("Accept", configured);
+        assertThat(fromClient.keySet()).containsExactly("Accept");
+        assertThat(underscored.keySet()).containsExactly("Accept");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "X Corp", "X-Corp-*-User", "X-Corp:User", "**"})
+    void identityHeadersWhenConfiguredEntryIsNotANameOrPrefixThenStartupFailsNamingIt(String entry) {
+        assertThatThrownBy(() -> new IdentityHeaders(List.of(entry)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gatehouse.hygiene.strip-headers: \"" + entry + "\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Remote-Address", "X-Client-Version", "Remote-Users", "X-Auth-Token", "X-Method"})
+    void stripWhenNameOnlyResemblesAnIdentityHeaderThenKept(String name) {
+        HttpHeaders headers = headersWith(name);
+
+        InboundHeaders.defaults().strip(headers, false);
+
+        assertThat(headers.keySet()).containsExactlyInAnyOrder("Accept", name);
     }
 
     private static HttpHeaders headersWith(String name) {

@@ -61,6 +61,16 @@ class RejectedPatternTest {
                 Arguments.of(RejectedPattern.INVALID_UTF8, "/a%ffb", "/a%ffb"),
                 Arguments.of(RejectedPattern.LOOKALIKE_SEPARATOR, "/a%ef%bc%8fb", "\uFF0F"),
                 Arguments.of(RejectedPattern.LOOKALIKE_SEPARATOR, "/a%EF%BC%8Eb", "\uFF0E"),
+                Arguments.of(RejectedPattern.LOOKALIKE_ASCII, "/%ef%bd%81dmin", "\uFF41"),
+                Arguments.of(RejectedPattern.LOOKALIKE_ASCII, "/%EF%BC%A1DMIN", "\uFF21"),
+                Arguments.of(RejectedPattern.LOOKALIKE_ASCII, "/adm%c4%b1n", "\u0131"),
+                Arguments.of(RejectedPattern.LOOKALIKE_ASCII, "/admin%C2%A0", "\u00A0"),
+                Arguments.of(RejectedPattern.INVISIBLE_CHARACTER, "/ad%c2%admin", "\u00AD"),
+                Arguments.of(RejectedPattern.INVISIBLE_CHARACTER, "/ad%E2%80%8Bmin", "\u200B"),
+                Arguments.of(RejectedPattern.TRAILING_DOT_OR_SPACE, "/admin./x", "admin."),
+                Arguments.of(RejectedPattern.TRAILING_DOT_OR_SPACE, "/admin%2e/x", "admin."),
+                Arguments.of(RejectedPattern.TRAILING_DOT_OR_SPACE, "/admin%2E", "admin."),
+                Arguments.of(RejectedPattern.TRAILING_DOT_OR_SPACE, "/admin%20/x", "admin "),
                 Arguments.of(RejectedPattern.NON_ASCII, "/caf\u00e9", "\u00e9"),
                 Arguments.of(RejectedPattern.FRAGMENT, "/a#b", "#"),
                 Arguments.of(RejectedPattern.NOT_ORIGIN_PATH, "admin", "a"));
@@ -96,7 +106,7 @@ class RejectedPatternTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/a/b", "/api/v1/users/42", "/a.b/c", "/.well-known/x", "/a/b/", "/~user",
-            "/a%20b", "/caf%C3%A9", "/x-y_z", "/a:b@c!$&'()*+,="})
+            "/a%20b", "/caf%C3%A9", "/x-y_z", "/a:b@c!$&'()*+,=", "/.hidden/x", "/a.b/c.d", "/%20a/b"})
     void canonicaliseWhenPathIsCleanThenAccepts(String path) {
         assertThat(PathCanonicaliser.canonicalise(path)).isInstanceOf(PathVerdict.Accepted.class);
     }

@@ -3,7 +3,8 @@ package io.gatehouse.policy.criteria;
 /**
  * A path glob compiled at load time: {@code *} matches any run of characters within one segment (no
  * {@code /}), a whole segment {@code **} matches zero or more segments, so {@code /admin/**} matches
- * {@code /admin}, {@code /admin/} and {@code /admin/a/b}. Everything else is literal and case-sensitive.
+ * {@code /admin}, {@code /admin/} and {@code /admin/a/b}. Everything else is literal: case-sensitive with
+ * {@link #matches(String)}, ignoring letter case ({@link LetterCase}) with {@link #matchesIgnoringCase(String)}.
  * Matching allocates nothing.
  */
 public final class Glob {
@@ -50,10 +51,15 @@ public final class Glob {
     }
 
     public boolean matches(String path) {
-        return match(path, 0, 0);
+        return match(path, 0, 0, false);
     }
 
-    private boolean match(String s, int si, int pi) {
+    /** Like {@link #matches(String)}, but letters match whatever their case: {@code /ADMIN/x} matches {@code /admin/**}. */
+    public boolean matchesIgnoringCase(String path) {
+        return match(path, 0, 0, true);
+    }
+
+    private boolean match(String s, int si, int pi, boolean ignoreCase) {
         while (pi < pattern.length) {
             char c = pattern[pi];
             if (c == STAR) {
@@ -62,26 +68,30 @@ public final class Glob {
                     end++;
                 }
                 for (int k = end; k >= si; k--) {
-                    if (match(s, k, pi + 1)) {
+                    if (match(s, k, pi + 1, ignoreCase)) {
                         return true;
                     }
                 }
                 return false;
             }
             if (c == SEGMENTS) {
-                if (match(s, si, pi + 1)) {
+                if (match(s, si, pi + 1, ignoreCase)) {
                     return true;
                 }
                 if (si < s.length() && s.charAt(si) == '/') {
                     for (int k = s.length(); k > si; k--) {
-                        if (match(s, k, pi + 1)) {
+                        if (match(s, k, pi + 1, ignoreCase)) {
                             return true;
                         }
                     }
                 }
                 return false;
             }
-            if (si >= s.length() || s.charAt(si) != c) {
+            if (si >= s.length()) {
+                return false;
+            }
+            char p = s.charAt(si);
+            if (p != c && !(ignoreCase && LetterCase.fold(p) == LetterCase.fold(c))) {
                 return false;
             }
             si++;

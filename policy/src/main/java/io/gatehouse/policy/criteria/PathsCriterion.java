@@ -13,16 +13,24 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * Key {@code paths: ["/admin/**"]}: the request path matches one of these {@link Glob}s. The path is the
  * URL's decoded path, so {@code /%61dmin} is {@code /admin} here too; the gateway rejects encoded slashes and
  * dot segments before the policy sees a request, so decoding cannot smuggle a {@code /} past a deny rule.
+ *
+ * <p>Letter case: where the criterion holding pushes towards deny ({@link ParseContext#denying()}: in a deny rule,
+ * or under {@code not} in an allow rule) it ignores letter case, because many upstreams do ({@code /ADMIN/x} is
+ * {@code /admin/x} to IIS, Spring with case-insensitive matching, most Windows and macOS file systems); everywhere
+ * else it is case-sensitive, so an allow never widens. A deny therefore holds for every case spelling of its paths,
+ * and an allow for exactly the spelling written.
  */
 public final class PathsCriterion implements Criterion {
     private final Glob[] globs;
     private final String listed;
     private final String rule;
+    private final boolean ignoreCase;
 
-    private PathsCriterion(List<Glob> globs, String rule) {
+    private PathsCriterion(List<Glob> globs, String rule, boolean ignoreCase) {
         this.globs = globs.toArray(Glob[]::new);
         this.listed = globs.toString();
         this.rule = rule;
+        this.ignoreCase = ignoreCase;
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
@@ -38,7 +46,11 @@ public final class PathsCriterion implements Criterion {
                 c.index(i).error(items.get(i), "bad glob \"%s\": %s", items.get(i).getValue(), e.getMessage());
             }
         }
-        return globs.size() == items.size() ? new PathsCriterion(globs, c.rule()) : null;
+        return globs.size() == items.size() ? new PathsCriterion(globs, c.rule(), c.denying()) : null;
+    }
+
+    private boolean matches(Glob glob, String path) {
+        return ignoreCase ? glob.matchesIgnoringCase(path) : glob.matches(path);
     }
 
     /** The path the policy matches: decoded, and {@code /} when the URL has none. */
@@ -51,7 +63,7 @@ public final class PathsCriterion implements Criterion {
     public boolean test(Request request) {
         String path = pathOf(request);
         for (Glob g : globs) {
-            if (g.matches(path)) {
+            if (matches(g, path)) {
                 return true;
             }
         }
@@ -64,6 +76,11 @@ public final class PathsCriterion implements Criterion {
         for (Glob g : globs) {
             if (g.matches(path)) {
                 return Match.holds("path", "path " + path + " matches " + g);
+            }
+        }
+        for (Glob g : globs) {
+            if (matches(g, path)) {
+                return Match.holds("path", "path " + path + " matches " + g + " ignoring letter case");
             }
         }
         return Match.fails("path-not-matched", "path is " + path + ", rule " + rule + " needs one of " + listed);

@@ -65,6 +65,17 @@ public final class PolicyEvaluator {
                 List.of(new Reason("no-route", "no route serves " + where)));
     }
 
+    /**
+     * The decision for a path that names {@code shadowed}'s path prefix only in other letter case: no route serves
+     * it (see {@link RouteTable}). The reason names the prefix the client wrote in other case, not the route.
+     */
+    public static Decision routeCaseMismatch(Request request, Route shadowed) {
+        String path = request.url().getPath() == null ? "/" : request.url().getPath();
+        return new Decision(Outcome.DENY, null, null, Mode.ENFORCE, true, List.of(new Reason("route-case-mismatch",
+                "path " + path + " differs only in letter case from the path prefix " + shadowed.pathPrefix()
+                        + " of a route; no route serves it, so that route's policy cannot be sidestepped")));
+    }
+
     private static Decision deny(Route route, @org.jspecify.annotations.Nullable String rule, List<Reason> reasons) {
         return new Decision(Outcome.DENY, route.id(), rule, route.mode(), route.mode() == Mode.ENFORCE, reasons);
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.policy.load;
 
 import io.gatehouse.policy.Mode;
+import io.gatehouse.policy.criteria.LetterCase;
 import io.gatehouse.policy.model.Policy;
 import io.gatehouse.policy.model.Route;
 import io.gatehouse.policy.model.Rule;
@@ -38,7 +39,7 @@ final class RouteLoader {
             return routes;
         }
         Map<String, Route> byId = new HashMap<>();
-        Map<String, String> byFrom = new HashMap<>();
+        Map<String, Route> byFrom = new HashMap<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
             Node item = seq.getValue().get(i);
             ParseContext rc = c.index(i);
@@ -50,10 +51,19 @@ final class RouteLoader {
                 rc.key("id").error(Nodes.valueOf(item, "id"), "duplicate route id \"%s\"", route.id());
                 continue;
             }
-            String from = route.host() + ":" + route.port() + route.pathPrefix();
-            String other = byFrom.putIfAbsent(from, route.id());
+            // Keyed ignoring case: an upstream that ignores case could not tell /Admin from /admin, and route
+            // selection refuses a path that matches a prefix only in other case (RouteTable).
+            String from = route.host() + ":" + route.port() + LetterCase.fold(route.pathPrefix());
+            Route other = byFrom.putIfAbsent(from, route);
+            if (other != null && other.pathPrefix().equals(route.pathPrefix())) {
+                rc.key("from").error(Nodes.valueOf(item, "from"), "route %s already serves %s", other.id(),
+                        route.from());
+                continue;
+            }
             if (other != null) {
-                rc.key("from").error(Nodes.valueOf(item, "from"), "route %s already serves %s", other, route.from());
+                rc.key("from").error(Nodes.valueOf(item, "from"), "route %s already serves %s, which differs only in"
+                        + " letter case; path prefixes of one host must differ in more than case", other.id(),
+                        other.from());
                 continue;
             }
             routes.add(route);
@@ -158,8 +168,8 @@ final class RouteLoader {
             return null;
         }
         Set<String> names = new HashSet<>();
-        List<Rule> allow = rules(map.get("allow"), c.key("allow"), names);
-        List<Rule> deny = rules(map.get("deny"), c.key("deny"), names);
+        List<Rule> allow = rules(map.get("allow"), c.key("allow").denying(false), names);
+        List<Rule> deny = rules(map.get("deny"), c.key("deny").denying(true), names);
         return allow == null || deny == null ? null : new Policy(allow, deny);
     }
 

@@ -75,7 +75,7 @@ final class RuleLoader {
         CRITERIA.put("all", (n, c) -> nested(n, c, true));
         CRITERIA.put("any", (n, c) -> nested(n, c, false));
         CRITERIA.put("not", (n, c) -> {
-            Criterion inner = criteria(n, c, false);
+            Criterion inner = criteria(n, c.negated(), false);
             return inner == null ? null : new NotCriterion(inner);
         });
     }

@@ -34,6 +34,29 @@ class GlobPropertiesTest {
         assertThat(Glob.compile("/*").matches(path)).isEqualTo(segments == 1);
     }
 
+    @Property(tries = 1000)
+    void matchesIgnoringCaseWhenCaseInsensitiveRegexModelMatches(@ForAll("patterns") String pattern,
+                                                                  @ForAll("mixedCasePaths") String path) {
+        Pattern insensitive = Pattern.compile(model(pattern).pattern(), Pattern.CASE_INSENSITIVE);
+        assertThat(Glob.compile(pattern).matchesIgnoringCase(path)).as("%s ~ %s", pattern, path)
+                .isEqualTo(insensitive.matcher(path).matches());
+    }
+
+    @Property(tries = 1000)
+    void matchesIgnoringCaseWhenExactMatchThenAlsoInUpperCase(@ForAll("patterns") String pattern,
+                                                              @ForAll("paths") String path) {
+        Glob glob = Glob.compile(pattern);
+        boolean exact = glob.matches(path);
+        assertThat(glob.matchesIgnoringCase(path)).isEqualTo(exact); // these paths and patterns are lower case
+        assertThat(glob.matchesIgnoringCase(path.toUpperCase(java.util.Locale.ROOT))).isEqualTo(exact);
+    }
+
+    @Provide
+    Arbitrary<String> mixedCasePaths() {
+        return Arbitraries.of("a", "B", "Ab", "bA", "AAB", "").list().ofMinSize(1).ofMaxSize(5)
+                .map(segments -> "/" + String.join("/", segments));
+    }
+
     @Provide
     Arbitrary<String> patterns() {
         return Arbitraries.of("a", "b", "ab", "*", "**", "a*", "*b", "a*b").list().ofMinSize(1).ofMaxSize(4)
