@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -110,6 +111,20 @@ class UpstreamPoolIT extends GatewayITSupport {
         assertThat(response.header("Retry-After")).isEqualTo("1");
         assertThat(stalled.received()).as("the second request never reached the upstream").hasSize(1);
         assertThat(holder.join().status()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsWhenPoolBoundedThenItsLimitIsExportedPerUpstream() throws Exception {
+        client().get("/warm");
+
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(gateway.managementUri("/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metrics.body()).containsPattern(
+                "(?m)^reactor_netty_connection_provider_max_connections\\{[^}]*remote_address=\"127\\.0\\.0\\.1:"
+                        + upstream.port() + "\"[^}]*} 1\\.0$");
+        assertThat(metrics.body()).contains("reactor_netty_connection_provider_pending_connections{");
     }
 
     @ParameterizedTest(name = "http2={0}")
