@@ -9,6 +9,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 class DeviceController {
 
     private final DeviceService service;
+    private final ReportBinding binding;
 
-    DeviceController(DeviceService service) {
+    DeviceController(DeviceService service, ReportBinding binding) {
         this.service = Objects.requireNonNull(service, "service");
+        this.binding = Objects.requireNonNull(binding, "binding");
     }
 
     @GetMapping
@@ -61,8 +64,9 @@ class DeviceController {
     @PostMapping(path = "/{id}/reports", consumes = "application/json")
     ResponseEntity<DeviceView> report(@PathVariable String id, @RequestBody DeviceRequests.Report body,
                                       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
-                                      @AuthenticationPrincipal Jwt jwt) {
-        return ok(service.report(id, body, Versions.ifMatch(ifMatch), Actor.of(jwt)));
+                                      JwtAuthenticationToken token) {
+        binding.check(id, token);
+        return ok(service.report(id, body, Versions.ifMatch(ifMatch), Actor.of(token.getToken())));
     }
 
     @PostMapping(path = "/{id}/quarantine", consumes = "application/json")

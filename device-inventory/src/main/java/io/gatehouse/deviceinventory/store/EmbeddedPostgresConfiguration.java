@@ -2,6 +2,9 @@ package io.gatehouse.deviceinventory.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,8 +48,10 @@ class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres pg) {
+    DataSource dataSource(EmbeddedPostgres pg, Environment environment) {
         HikariConfig config = new HikariConfig();
+        // The same pool and driver settings (timeouts) as a configured database gets.
+        Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
         config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
         config.setUsername("postgres");
         config.setPoolName("inventory-embedded");

@@ -20,7 +20,7 @@ class HistoryIT extends InventoryIT {
         String editor = TestIssuer.get().token("editor-7", "devices:write");
         api.send("PUT", "/v1/devices/" + id, editor, deviceJson("sam@corp.example", "macOS", "15.3", true, cert),
                 "If-Match", etag);
-        api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().token("mdm-agent", "devices:report"),
+        api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().tokenWith("mdm-agent", "devices:report", java.util.Map.of("device_id", id)),
                 "{\"disk_encrypted\":true,\"screen_lock\":false,\"os_version\":\"15.4\"}");
         api.send("POST", "/v1/devices/" + id + "/quarantine", editor, "{\"reason\":\"stolen\"}");
         api.send("POST", "/v1/devices/" + id + "/release", editor, "{\"reason\":\"recovered\"}");

@@ -81,7 +81,7 @@ public abstract class InventoryIT {
     }
 
     protected Api.Response report(String id, boolean disk, boolean lock, String osVersion, String reportedAt) {
-        return api.send("POST", "/v1/devices/" + id + "/reports", token("devices:report"),
+        return api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().reporterFor(id),
                 "{\"disk_encrypted\":" + disk + ",\"screen_lock\":" + lock + ",\"os_version\":\"" + osVersion
                         + "\",\"reported_at\":\"" + reportedAt + "\"}");
     }

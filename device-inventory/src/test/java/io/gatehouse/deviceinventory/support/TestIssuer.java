@@ -70,9 +70,22 @@ public final class TestIssuer {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
     }
 
+    /** The audience the service accepts by default ({@code inventory.auth.audience}); every token names it. */
+    public static final String AUDIENCE = "device-inventory";
+
     /** A token for {@code subject} with these space-separated scopes, valid for five minutes. */
     public String token(String subject, String scopes) {
         return sign(key, issuer, subject, scopes, Instant.now().plus(Duration.ofMinutes(5)));
+    }
+
+    /** A token as {@link #token} with these claims added or replaced ({@code null} removes one, e.g. "aud"). */
+    public String tokenWith(String subject, String scopes, java.util.Map<String, Object> claims) {
+        return sign(key, issuer, subject, scopes, Instant.now().plus(Duration.ofMinutes(5)), claims);
+    }
+
+    /** A {@code devices:report} token of the agent on device {@code deviceId} (claim {@code device_id}). */
+    public String reporterFor(String deviceId) {
+        return tokenWith("agent-" + deviceId, "devices:report", java.util.Map.of("device_id", deviceId));
     }
 
     public String expiredToken(String subject, String scopes) {
@@ -94,11 +107,18 @@ public final class TestIssuer {
     }
 
     private static String sign(RSAKey with, String iss, String subject, String scopes, Instant expires) {
+        return sign(with, iss, subject, scopes, expires, java.util.Map.of());
+    }
+
+    private static String sign(RSAKey with, String iss, String subject, String scopes, Instant expires,
+                               java.util.Map<String, Object> extra) {
         try {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(iss).subject(subject)
+            JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer(iss).subject(subject)
                     .issueTime(Date.from(expires.minus(Duration.ofMinutes(10)))).expirationTime(Date.from(expires))
                     .jwtID(UUID.randomUUID().toString()).claim("scope", scopes).claim("azp", "gatehouse-test")
-                    .build();
+                    .audience(AUDIENCE);
+            extra.forEach(builder::claim);
+            JWTClaimsSet claims = builder.build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID()).build(),
                     claims);
             jwt.sign(new RSASSASigner(with));

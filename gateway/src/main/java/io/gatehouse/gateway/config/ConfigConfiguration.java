@@ -2,6 +2,8 @@ package io.gatehouse.gateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,17 +12,25 @@ import org.springframework.context.annotation.Configuration;
 class ConfigConfiguration {
 
     @Bean
-    LiveConfig liveConfig(ConfigFileProperties properties, MeterRegistry meters) {
+    LiveConfig liveConfig(ConfigFileProperties properties, MeterRegistry meters, Clock clock) {
         Path file = properties.getConfig();
         if (file == null) {
             throw new IllegalStateException("gatehouse.config is not set: it names the gatehouse.yaml with the routes"
                     + " and policies (env GATEHOUSE_CONFIG)");
         }
-        return new LiveConfig(file, meters);
+        Duration settle = properties.getConfigWatch().getSettleInterval();
+        if (settle.isNegative()) {
+            throw new IllegalStateException("gatehouse.config-watch.settle-interval must not be negative, not " + settle);
+        }
+        return new LiveConfig(file, meters, settle, clock);
     }
 
     @Bean
     ConfigWatcher configWatcher(LiveConfig config, ConfigFileProperties properties) {
-        return new ConfigWatcher(config, properties.getConfigWatch().getPollInterval());
+        Duration poll = properties.getConfigWatch().getPollInterval();
+        if (poll.isNegative() || poll.isZero()) {
+            throw new IllegalStateException("gatehouse.config-watch.poll-interval must be positive, not " + poll);
+        }
+        return new ConfigWatcher(config, poll);
     }
 }

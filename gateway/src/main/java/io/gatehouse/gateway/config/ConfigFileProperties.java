@@ -8,7 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code gatehouse.config} (the path of gatehouse.yaml; env {@code GATEHOUSE_CONFIG}) and
  * {@code gatehouse.config-watch.poll-interval} (how often the watcher looks at the file even when the file system
- * sent no event; default 2 s). Other {@code gatehouse.*} keys belong to other features and are ignored here.
+ * sent no event; default 2 s) and {@code gatehouse.config-watch.settle-interval} (how long a changed file must stay
+ * the same, size, modification time and content, before it is loaded: a file written in place is never loaded
+ * half-written; default 1 s). Other {@code gatehouse.*} keys belong to other features and are ignored here.
  */
 @ConfigurationProperties("gatehouse")
 public class ConfigFileProperties {
@@ -22,8 +24,11 @@ public class ConfigFileProperties {
 
     public static class Watch {
         private Duration pollInterval = Duration.ofSeconds(2);
+        private Duration settleInterval = Duration.ofSeconds(1);
 
         public Duration getPollInterval() { return pollInterval; }
         public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public Duration getSettleInterval() { return settleInterval; }
+        public void setSettleInterval(Duration settleInterval) { this.settleInterval = settleInterval; }
     }
 }

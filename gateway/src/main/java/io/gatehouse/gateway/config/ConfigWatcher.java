@@ -19,7 +19,9 @@ import org.springframework.context.SmartLifecycle;
  * Watches gatehouse.yaml's directory on one daemon thread and asks {@link LiveConfig#reload()} to look whenever the
  * file system reports a change in it, and at least every {@code poll-interval} anyway: a Kubernetes ConfigMap is
  * updated by swapping a symlink, and some file systems (network mounts) send no events at all. LiveConfig compares
- * bytes, so a look without a change costs one small read.
+ * bytes, so a look without a change costs one small read. While a change waits to settle (see
+ * {@link LiveConfig#untilSettled()}), the watcher looks again as soon as the settle interval is over, even when no
+ * further event comes.
  */
 final class ConfigWatcher implements SmartLifecycle {
 
@@ -51,7 +53,7 @@ final class ConfigWatcher implements SmartLifecycle {
                     StandardWatchEventKinds.ENTRY_DELETE);
             log.info("watching {} for changes (and looking every {})", config.file(), pollInterval);
             while (running) {
-                WatchKey key = events.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                WatchKey key = events.poll(nextLook().toMillis(), TimeUnit.MILLISECONDS);
                 boolean concerned = key == null; // the periodic look
                 if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
@@ -87,12 +89,21 @@ final class ConfigWatcher implements SmartLifecycle {
     private void pollOnly() {
         try {
             while (running) {
-                Thread.sleep(pollInterval.toMillis());
+                Thread.sleep(Math.max(1, nextLook().toMillis()));
                 lookSafely();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The poll interval, or less when a change is waiting to settle. */
+    private Duration nextLook() {
+        Duration settling = config.untilSettled();
+        if (settling == null || settling.compareTo(pollInterval) >= 0) {
+            return pollInterval;
+        }
+        return settling.plusMillis(1);
     }
 
     private void lookSafely() {

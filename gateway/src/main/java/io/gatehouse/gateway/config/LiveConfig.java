@@ -10,6 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * compile) and only then swaps it in; when loading fails, every error is logged, the failure is counted in
  * {@code gatehouse_config_reload_failures_total}, and the last good config stays. Each request reads
  * {@link #current()} once, so it is decided entirely under one config.
+ *
+ * <p>A changed file is loaded only once it has settled: its size, modification time and whole content stayed the
+ * same for the settle interval. A file written in place is seen half written in between, and half a file can load
+ * and mean less: cut before its {@code deny:} rules, it admits what they refuse. A file that changes again while
+ * settling starts its wait anew (counted in {@code gatehouse_config_reload_unsettled_total}); it is never loaded
+ * until it stops changing.
  */
 public final class LiveConfig {
 
@@ -32,11 +43,24 @@ public final class LiveConfig {
     private final AtomicReference<CompiledConfig> current;
     private final Counter reloads;
     private final Counter failures;
+    private final Counter unsettled;
+    private final Duration settle;
+    private final Clock clock;
     private byte[] lastSeen;
+    private @Nullable Seen pending;
+    private Instant pendingSince = Instant.MIN;
 
-    /** Loads {@code file} once; a file that does not load stops startup (there is no last good config yet). */
-    public LiveConfig(Path file, MeterRegistry meters) {
+    /**
+     * Loads {@code file} once; a file that does not load stops startup (there is no last good config yet). Later
+     * changes are loaded once they have stayed the same for {@code settle} (zero: at the first look).
+     */
+    public LiveConfig(Path file, MeterRegistry meters, Duration settle, Clock clock) {
         this.file = Objects.requireNonNull(file, "file");
+        this.settle = Objects.requireNonNull(settle, "settle");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (settle.isNegative()) {
+            throw new IllegalArgumentException("settle must not be negative: " + settle);
+        }
         byte[] bytes = read(file);
         if (bytes == null) {
             throw new IllegalStateException("gatehouse.config " + file + " cannot be read");
@@ -51,6 +75,8 @@ public final class LiveConfig {
                 .register(meters);
         this.failures = Counter.builder("gatehouse.config.reload.failures")
                 .description("gatehouse.yaml reloads rejected; the last good config stayed").register(meters);
+        this.unsettled = Counter.builder("gatehouse.config.reload.unsettled")
+                .description("gatehouse.yaml changed again while settling; its load waited").register(meters);
         Gauge.builder("gatehouse.config.routes", this, c -> c.current().routes().size())
                 .description("routes in the config in force").register(meters);
         log.info("gatehouse.yaml {} loaded: {} routes, version {}", file, current().routes().size(), current().version());
@@ -65,12 +91,13 @@ public final class LiveConfig {
     }
 
     /**
-     * Looks at the file and swaps in its content if it changed and loads. Returns true when a new config is in force.
-     * Called by the watcher thread only, so {@code lastSeen} needs no lock.
+     * Looks at the file and swaps in its content if it changed, has settled, and loads. Returns true when a new
+     * config is in force. Called by the watcher thread only, so {@code lastSeen} and {@code pending} need no lock.
      */
     public boolean reload() {
-        byte[] bytes = read(file);
-        if (bytes == null) {
+        Seen seen = Seen.look(file);
+        if (seen == null) {
+            pending = null;
             if (lastSeen.length > 0) {
                 failures.increment();
                 log.error("gatehouse.yaml reload: {} cannot be read; keeping version {}", file, current().version());
@@ -78,9 +105,45 @@ public final class LiveConfig {
             }
             return false;
         }
-        if (Arrays.equals(bytes, lastSeen)) {
+        if (Arrays.equals(seen.bytes(), lastSeen)) {
+            pending = null;
             return false;
         }
+        if (!settled(seen)) {
+            return false;
+        }
+        pending = null;
+        return load(seen.bytes());
+    }
+
+    /**
+     * How long until a change waiting to settle should be looked at again; null when none is waiting. The watcher
+     * looks no later than that, so a settled change is loaded promptly even when no file event follows.
+     */
+    public @Nullable Duration untilSettled() {
+        if (pending == null) {
+            return null;
+        }
+        Duration left = settle.minus(Duration.between(pendingSince, clock.instant()));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private boolean settled(Seen seen) {
+        Instant now = clock.instant();
+        if (pending == null || !pending.sameAs(seen)) {
+            if (pending != null) {
+                unsettled.increment();
+                log.info("gatehouse.yaml {} is still changing; loading it once it stays the same for {}", file,
+                        settle);
+            }
+            pending = seen;
+            pendingSince = now;
+            return settle.isZero();
+        }
+        return Duration.between(pendingSince, now).compareTo(settle) >= 0;
+    }
+
+    private boolean load(byte[] bytes) {
         lastSeen = bytes;
         LoadResult result = PolicyLoader.load(file.toString(), new String(bytes, StandardCharsets.UTF_8));
         if (!result.ok()) {
@@ -95,6 +158,32 @@ public final class LiveConfig {
         log.info("gatehouse.yaml reloaded: {} routes, version {} (was {})", next.routes().size(), next.version(),
                 previous.version());
         return true;
+    }
+
+    /**
+     * One look at the file: its size and modification time, and all of its bytes. When size or time moved while it
+     * was read, or the bytes do not add up to the size, a writer is at work: the look is marked torn and never
+     * counts as the same as another, so the file has to stay put for a whole settle interval after it.
+     */
+    private record Seen(long size, FileTime modified, byte[] bytes, boolean torn) {
+
+        static @Nullable Seen look(Path file) {
+            try {
+                BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+                byte[] bytes = Files.readAllBytes(file);
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+                boolean torn = before.size() != after.size() || after.size() != bytes.length
+                        || !before.lastModifiedTime().equals(after.lastModifiedTime());
+                return new Seen(after.size(), after.lastModifiedTime(), bytes, torn);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        boolean sameAs(Seen other) {
+            return !torn && !other.torn && size == other.size && modified.equals(other.modified)
+                    && Arrays.equals(bytes, other.bytes);
+        }
     }
 
     private static byte @Nullable [] read(Path file) {

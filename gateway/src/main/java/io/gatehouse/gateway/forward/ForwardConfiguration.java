@@ -29,6 +29,12 @@ class ForwardConfiguration {
                 .build();
     }
 
+    /** Static: a post-processor must exist before the beans it processes (SCG's HttpClientProperties). */
+    @Bean
+    static UpstreamPool upstreamPool() {
+        return new UpstreamPool();
+    }
+
     @Bean
     UpstreamUrlFilter upstreamUrlFilter() {
         return new UpstreamUrlFilter();

@@ -85,9 +85,14 @@ class InventoryPostureIT extends GatewayITSupport {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
         HttpResponse<String> reported = call("POST", "/v1/devices/" + DEVICE + "/reports",
-                issuer.withScopes("devices:report"), etag(created), """
+                agentOf(DEVICE), etag(created), """
                 {"disk_encrypted": true, "screen_lock": true, "os_version": "15.3"}""");
         assertThat(reported.statusCode()).as(reported.body()).isEqualTo(200);
+    }
+
+    /** The device's own agent: devices:report, bound to the device by its device_id claim. */
+    private String agentOf(String device) {
+        return issuer.rs256(claims -> claims.claim("scope", "devices:report").claim("device_id", device));
     }
 
     @AfterAll

@@ -56,6 +56,8 @@ final class InventoryProcess implements AutoCloseable {
                     "--management.server.address=127.0.0.1", "--management.server.port=" + management,
                     "--inventory.embedded-postgres.port=" + pg,
                     "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuerUri,
+                    // every token of the test issuer names this audience; the inventory requires its own in aud
+                    "--inventory.auth.audience=" + io.gatehouse.gateway.testing.TestIssuer.AUDIENCE,
                     "--spring.main.banner-mode=off")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new InventoryProcess(process, api, management, pg, log);
