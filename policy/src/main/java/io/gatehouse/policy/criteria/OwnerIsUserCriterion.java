@@ -10,8 +10,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Key {@code device: {owner_is_user: true}}: the device's registered owner is the requesting user (owner
- * compared with the user's email, case-insensitively). {@code false} holds when they differ (a shared kiosk).
- * An anonymous request or a device without owner never counts as the user's own.
+ * compared with the user's email, ASCII letters ignoring case, see {@link AsciiFold}). {@code false} holds when they
+ * differ (a shared kiosk). An anonymous request or a device without owner never counts as the user's own. An email
+ * the IdP did not verify ({@link Identity#emailVerified()}) says nothing about who the user is: neither
+ * {@code true} nor {@code false} holds for it.
  */
 public final class OwnerIsUserCriterion extends DeviceCriterion {
     private final boolean wanted;
@@ -31,8 +33,11 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
     @Override
     boolean holds(DevicePosture device, Request request) {
         Identity identity = request.identity();
+        if (identity != null && identity.email() != null && !identity.emailVerified()) {
+            return false;
+        }
         String user = identity == null ? null : identity.email();
-        boolean same = user != null && device.owner() != null && device.owner().equalsIgnoreCase(user);
+        boolean same = user != null && device.owner() != null && AsciiFold.equalsIgnoreCase(device.owner(), user);
         return same == wanted;
     }
 
@@ -41,7 +46,11 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
         Identity identity = request.identity();
         String user = identity == null ? null : identity.email();
         String owner = device.owner();
-        boolean same = user != null && owner != null && owner.equalsIgnoreCase(user);
+        if (identity != null && user != null && !identity.emailVerified()) {
+            return Match.fails("email-unverified", "email " + user + " is not verified by the IdP, rule " + rule
+                    + " needs " + (wanted ? "the device owner" : "a user other than the device owner"));
+        }
+        boolean same = user != null && owner != null && AsciiFold.equalsIgnoreCase(owner, user);
         String ownerText = owner == null ? "unknown" : owner;
         String userText = user == null ? (identity == null ? "anonymous" : identity.sub()) : user;
         if (same == wanted) {
