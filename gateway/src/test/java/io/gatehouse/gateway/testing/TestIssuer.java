@@ -46,7 +46,7 @@ public final class TestIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final String issuer;
-    private final RSAKey rsa;
+    private volatile RSAKey rsa;
     private final ECKey ec;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final Map<String, String> clients = new ConcurrentHashMap<>();
@@ -143,6 +143,29 @@ public final class TestIssuer implements AutoCloseable {
 
     public ECKey ecKey() {
         return ec;
+    }
+
+    /**
+     * Key rotation at the IdP: the JWKS now publishes a fresh RSA key (new kid) instead of the current one, which
+     * {@link #rs256} signs with from now on. Returns the removed key, so a test can still sign with it.
+     */
+    public RSAKey rotateRsaKey() {
+        RSAKey removed = rsa;
+        try {
+            rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return removed;
+    }
+
+    /** A fresh RS256 key with a random kid that is not in the JWKS (a forger's or a not-yet-published key). */
+    public RSAKey unknownKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID("unknown-" + UUID.randomUUID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh key with the kid of this issuer's key of that type, but not in the JWKS. */
