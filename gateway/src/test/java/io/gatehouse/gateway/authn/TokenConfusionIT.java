@@ -9,6 +9,8 @@ import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
 import io.gatehouse.gateway.testing.TestIssuer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,18 @@ class TokenConfusionIT extends GatewayITSupport {
         assertThat(response.status()).as(response.body()).isEqualTo(403);
         assertThat(response.body()).contains("is not verified by the IdP");
         assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void requestWhenEmailUnverifiedAndAllowedByGroupThenUpstreamAssertionHasNoEmail() {
+        GatewayClient.Response response = get(false, "/pay/x",
+                idp.rs256(c -> c.claim("typ", "Bearer").claim("email_verified", false)));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        String assertion = upstream.last().header("X-Gatehouse-Assertion");
+        String payload = new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(payload).contains("\"sub\":\"u-17\"").contains("\"email_verified\":false")
+                .doesNotContain("pat@corp.example");
     }
 
     @Test
