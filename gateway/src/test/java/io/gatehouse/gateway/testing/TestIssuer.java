@@ -85,7 +85,10 @@ public final class TestIssuer implements AutoCloseable {
         return jwksFetches.get();
     }
 
-    /** A valid RS256 token: sub, email, groups, aud {@value #AUDIENCE}, exp in 5 minutes; then {@code claims}. */
+    /**
+     * A valid RS256 token: sub, email (verified, as Keycloak says), groups, aud {@value #AUDIENCE}, exp in 5 minutes;
+     * then {@code claims} (set a claim to null to leave it out).
+     */
     public String rs256(Consumer<JWTClaimsSet.Builder> claims) {
         return sign(JWSAlgorithm.RS256, rsa, header -> { }, claims);
     }
@@ -103,6 +106,7 @@ public final class TestIssuer implements AutoCloseable {
                 .subject("u-17")
                 .audience(AUDIENCE)
                 .claim("email", "pat@corp.example")
+                .claim("email_verified", true)
                 .claim("groups", List.of("finance", "staff"))
                 .claim("auth_time", now.minusSeconds(60).getEpochSecond())
                 .issueTime(Date.from(now))
@@ -215,7 +219,7 @@ public final class TestIssuer implements AutoCloseable {
         }
         String scope = params.getOrDefault("scope", "");
         String jwt = rs256(claims -> claims.subject(client).claim("azp", client).claim("scope", scope)
-                .claim("email", null).claim("groups", null));
+                .claim("email", null).claim("email_verified", null).claim("groups", null));
         respond(exchange, 200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"scope\":\"" + scope + "\"}");
     }
