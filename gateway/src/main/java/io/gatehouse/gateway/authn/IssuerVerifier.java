@@ -41,8 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * naming one of the issuer's audiences, {@code sub} present. Keys:
  * <ol>
  *   <li>OIDC discovery ({@code {issuer}/.well-known/openid-configuration}, reactive, on first use; its
- *       {@code issuer} must equal the configured one) finds {@code jwks_uri}; a failed discovery is retried on the
- *       next token, a successful one is kept;</li>
+ *       {@code issuer} must equal the configured one) finds {@code jwks_uri}; concurrent first tokens share one
+ *       discovery, a failed one is retried on the next token, a successful one is kept;</li>
  *   <li>the JWKS comes from {@link IssuerKeys} (Nimbus {@code JWKSourceBuilder}: cached for the refresh interval,
  *       refreshed ahead of expiry, the last good keys kept through an outage, and a token with an unknown
  *       {@code kid} refetching at most once per interval), read on the bounded-elastic scheduler since Nimbus
@@ -63,6 +63,8 @@ final class IssuerVerifier implements AutoCloseable {
     private final Duration outageTolerance;
     private final MeterRegistry meters;
     private final AtomicReference<IssuerKeys> keys = new AtomicReference<>();
+    /** One discovery at a time: concurrent first tokens share it; a success is kept, a failure is retried. */
+    private final Mono<IssuerKeys> discovery = Mono.defer(this::discover).cacheInvalidateIf(found -> false);
     private final Set<JWSAlgorithm> algorithms;
 
     IssuerVerifier(BearerProperties.Issuer issuer, Duration skew, Clock clock, WebClient webClient) {
@@ -129,11 +131,12 @@ final class IssuerVerifier implements AutoCloseable {
 
     private Mono<JWKSource<SecurityContext>> source() {
         IssuerKeys known = keys.get();
-        if (known != null) {
-            return Mono.just(known.source());
-        }
-        String discovery = issuer.issuerUri().replaceAll("/+$", "") + "/.well-known/openid-configuration";
-        return webClient.get().uri(discovery).retrieve().bodyToMono(JSON_OBJECT)
+        return known != null ? Mono.just(known.source()) : discovery.map(IssuerKeys::source);
+    }
+
+    private Mono<IssuerKeys> discover() {
+        String uri = issuer.issuerUri().replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        return webClient.get().uri(uri).retrieve().bodyToMono(JSON_OBJECT)
                 .map(document -> {
                     Object claimed = document.get("issuer");
                     if (!issuer.issuerUri().equals(claimed)) {
@@ -146,10 +149,8 @@ final class IssuerVerifier implements AutoCloseable {
                     }
                     IssuerKeys built = IssuerKeys.of(issuer.issuerUri(), jwksUri, refreshInterval, outageTolerance,
                             meters);
-                    if (!keys.compareAndSet(null, built)) {
-                        built.close(); // another request's discovery won the race; keep one key source
-                    }
-                    return keys.get().source();
+                    keys.set(built);
+                    return built;
                 });
     }
 
