@@ -64,7 +64,7 @@ class JwksRotationIT extends GatewayITSupport {
 
         RSAKey removed = idp.rotateRsaKey();
 
-        await().atMost(INTERVAL.plusSeconds(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        await().atMost(INTERVAL.plusSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(status(idp.sign(JWSAlgorithm.RS256, removed, h -> { }, c -> { })))
                     .as("a new token signed with the removed key").isEqualTo(401);
             assertThat(status(verifiedBefore)).as("a token verified with the removed key before").isEqualTo(401);
