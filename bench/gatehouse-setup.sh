@@ -35,7 +35,7 @@ cat >"$RUN/www/issuer/.well-known/openid-configuration" <<JSON
 JSON
 now=$(date +%s)
 header=$(printf '{"alg":"RS256","kid":"bench","typ":"JWT"}' | b64url)
-claims=$(printf '{"iss":"%s","aud":"gatehouse-bench","sub":"u-bench","email":"pat@corp.example","groups":["finance"],"iat":%d,"exp":%d}' \
+claims=$(printf '{"iss":"%s","aud":"gatehouse-bench","sub":"u-bench","email":"pat@corp.example","email_verified":true,"groups":["finance"],"iat":%d,"exp":%d}' \
   "$ISSUER" "$now" $((now + 7200)) | b64url)
 signature=$(printf '%s.%s' "$header" "$claims" | openssl dgst -sha256 -sign "$RUN/issuer.pem" | b64url)
 BEARER="$header.$claims.$signature"

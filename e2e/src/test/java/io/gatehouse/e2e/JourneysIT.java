@@ -118,6 +118,17 @@ class JourneysIT {
     }
 
     @Test
+    void apiWhenKeycloakIdTokenSentAsBearerThen401() throws Exception {
+        String agent = agent("id-token");
+        Curl.Response response = stack.curl.get(WholeStack.PAYROLL + "/whoami.json", stack.devices, "pat-laptop",
+                stack.idToken("pat"), agent);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(401);
+        assertThat(response.body()).contains("bearer-invalid-token");
+        assertThat(awaitDecisions(agent, 1).get(0).path("result").path("status").asInt()).isEqualTo(401);
+    }
+
+    @Test
     void apiWhenBearerTokenFromKeycloakThenHelloAppVerifiesTheAssertionItReceives() throws Exception {
         String agent = agent("bearer");
         Curl.Response response = stack.curl.get(WholeStack.PAYROLL + "/whoami.json", stack.devices, "pat-laptop",

@@ -87,12 +87,18 @@ final class KeycloakServer implements AutoCloseable {
     /** An access token for {@code username} from the password grant of {@code clientId}, as an API client gets one. */
     String passwordGrant(String clientId, String secret, String username, String password)
             throws IOException, InterruptedException {
+        return passwordGrantTokens(clientId, secret, username, password).get("access_token").asText();
+    }
+
+    /** The whole token response of the password grant: access_token, id_token (scope openid), refresh_token. */
+    JsonNode passwordGrantTokens(String clientId, String secret, String username, String password)
+            throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
                 + "&username=" + enc(username) + "&password=" + enc(password) + "&scope=openid";
         String body = send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), 200);
-        return JSON.readTree(body).get("access_token").asText();
+        return JSON.readTree(body);
     }
 
     /** An access token from the client-credentials grant of a service-account client. */

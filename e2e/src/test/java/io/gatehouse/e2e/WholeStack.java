@@ -216,7 +216,7 @@ public final class WholeStack implements BeforeAllCallback {
         p.put("gatehouse.signing.keys[0].path", pki.resolve("signing/" + env.get("SIGNING_KEY_ID") + ".pem").toString());
         p.put("gatehouse.device-ca", pki.resolve("device-ca.crt").toString());
         p.put("gatehouse.bearer.issuers[0].issuer-uri", env.get("KEYCLOAK_ISSUER"));
-        p.put("gatehouse.bearer.issuers[0].audiences[0]", env.get("GATEWAY_CLIENT_ID"));
+        p.put("gatehouse.bearer.issuers[0].audiences[0]", env.get("API_AUDIENCE"));
         p.put("gatehouse.inventory.url", "http://127.0.0.1:" + env.get("INVENTORY_PORT"));
         p.put("gatehouse.inventory.token-uri", env.get("KEYCLOAK_ISSUER") + "/protocol/openid-connect/token");
         p.put("gatehouse.inventory.client-id", env.get("POSTURE_CLIENT_ID"));
@@ -255,10 +255,16 @@ public final class WholeStack implements BeforeAllCallback {
                 "https://hello.localhost:" + PORT, "https://wiki.localhost:" + PORT));
     }
 
-    /** {@code user}'s access token from the password grant of the demo's gateway client (its tokens name it in aud). */
+    /** {@code user}'s access token from the password grant of the demo's gateway client (its access tokens name API_AUDIENCE in aud). */
     String apiToken(String user) throws Exception {
         return keycloak.passwordGrant(settings.get("GATEWAY_CLIENT_ID"), settings.get("GATEWAY_CLIENT_SECRET"), user,
                 user + "-password");
+    }
+
+    /** {@code user}'s ID token from the same password grant: proof of a login to the client, never an API token. */
+    String idToken(String user) throws Exception {
+        return keycloak.passwordGrantTokens(settings.get("GATEWAY_CLIENT_ID"), settings.get("GATEWAY_CLIENT_SECRET"),
+                user, user + "-password").get("id_token").asText();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -87,6 +87,33 @@ class ComposeFileTest {
                 .isEqualTo("http://127.0.0.1:" + env.get("KEYCLOAK_PORT") + "/realms/" + env.get("KEYCLOAK_REALM"));
     }
 
+    /**
+     * Issue 16, item 3: the bearer audience is an API audience that the realm's audience mapper adds to access tokens
+     * only; were it the login client id, every ID token of that client (its aud) would pass the audience check.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void bearerAudienceIsAnApiAudienceOnlyAccessTokensCarry() throws IOException {
+        assertThat(env.get("API_AUDIENCE")).isNotBlank().isNotEqualTo(env.get("GATEWAY_CLIENT_ID"));
+        Map<String, Object> realm = new Yaml().load(Files.readString(
+                ROOT.resolve("demo/keycloak/gatehouse-realm.json")));
+        List<Map<String, Object>> clients = (List<Map<String, Object>>) realm.get("clients");
+        assertThat(clients).extracting(c -> c.get("clientId")).doesNotContain(env.get("API_AUDIENCE"));
+        Map<String, Object> gateway = clients.stream().filter(c -> env.get("GATEWAY_CLIENT_ID").equals(c.get("clientId")))
+                .findFirst().orElseThrow();
+        List<Map<String, Object>> audienceMappers = ((List<Map<String, Object>>) gateway.get("protocolMappers")).stream()
+                .filter(m -> "oidc-audience-mapper".equals(m.get("protocolMapper"))).toList();
+        assertThat(audienceMappers).hasSize(1);
+        assertThat((Map<String, Object>) audienceMappers.get(0).get("config"))
+                .containsEntry("included.custom.audience", env.get("API_AUDIENCE"))
+                .containsEntry("access.token.claim", "true")
+                .containsEntry("id.token.claim", "false")
+                .doesNotContainKey("included.client.audience");
+        assertThat(Files.readString(ROOT.resolve("scripts/run")))
+                .contains("--gatehouse.bearer.issuers[0].audiences[0]=\"$API_AUDIENCE\"");
+        assertThat(Files.readString(ROOT.resolve("demo/keycloak/setup"))).contains("API_AUDIENCE");
+    }
+
     @Test
     void ourImagesAreBuiltFromTheModulesJars() {
         Map<String, String> jarDirs = Map.of("device-inventory", "device-inventory/target/",
@@ -151,7 +178,7 @@ class ComposeFileTest {
                 .containsEntry("GATEHOUSE_OIDC_CLIENTID", env.get("GATEWAY_CLIENT_ID"))
                 .containsEntry("GATEHOUSE_OIDC_CLIENTSECRET", env.get("GATEWAY_CLIENT_SECRET"))
                 .containsEntry("GATEHOUSE_BEARER_ISSUERS_0_ISSUERURI", issuer)
-                .containsEntry("GATEHOUSE_BEARER_ISSUERS_0_AUDIENCES_0", env.get("GATEWAY_CLIENT_ID"))
+                .containsEntry("GATEHOUSE_BEARER_ISSUERS_0_AUDIENCES_0", env.get("API_AUDIENCE"))
                 .containsEntry("GATEHOUSE_INVENTORY_URL", "http://127.0.0.1:" + env.get("INVENTORY_PORT"))
                 .containsEntry("GATEHOUSE_INVENTORY_TOKENURI", issuer + "/protocol/openid-connect/token")
                 .containsEntry("GATEHOUSE_INVENTORY_CLIENTID", env.get("POSTURE_CLIENT_ID"))

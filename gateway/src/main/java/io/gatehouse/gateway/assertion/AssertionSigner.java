@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * token to this request, and {@code device} {id, trust} when a device was presented. An anonymous request on a
  * {@code public} route gets {@code sub: "anonymous"}, {@code anonymous: true} and no email or groups: the flag, not
  * the subject, is what tells a backend that nobody signed in (an IdP may well have a user named "anonymous").
+ * An email the IdP did not verify is left out, and {@code email_verified: false} says why.
  *
  * <p>The JWS is assembled here rather than through Nimbus's {@code SignedJWT}: the header is encoded once per key,
  * the payload is written by Jackson, and each thread keeps an initialised {@link Signature} per key; the DER signature
@@ -82,8 +83,11 @@ public final class AssertionSigner {
         claims.put("aud", audience);
         if (identity != null) {
             claims.put("sub", identity.sub());
-            if (identity.email() != null) {
+            if (identity.email() != null && identity.emailVerified()) {
                 claims.put("email", identity.email());
+            } else if (identity.email() != null) {
+                // a backend that keys on the email must not be handed one the IdP never verified
+                claims.put(Identity.EMAIL_VERIFIED_CLAIM, false);
             }
             claims.put("groups", identity.groups());
         } else {

@@ -18,7 +18,8 @@ import reactor.netty.http.client.HttpClient;
 /**
  * Wires the AUTHENTICATE stage: one {@link IssuerVerifier} per {@code gatehouse.bearer.issuers[i]} (discovery and
  * JWKS are fetched lazily and reactively, so an IdP that is down at startup does not stop the gateway), the
- * {@link BearerAuthenticator} and the filter. A bearer issuer equal to {@code gatehouse.issuer} fails startup.
+ * {@link BearerAuthenticator} (closed with the context, which stops the key sources' refresh threads) and the
+ * filter. A bearer issuer equal to {@code gatehouse.issuer} fails startup.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuthnConfiguration {
@@ -29,11 +30,13 @@ public class AuthnConfiguration {
                                             ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> meters) {
         Clock now = clock.getIfAvailable(Clock::systemUTC);
         WebClient webClient = issuerWebClient();
+        MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
         List<IssuerVerifier> verifiers = properties.issuers().stream()
-                .map(issuer -> new IssuerVerifier(issuer, properties.clockSkew(), now, webClient))
+                .map(issuer -> new IssuerVerifier(issuer, properties.clockSkew(), now, webClient,
+                        properties.jwksRefreshInterval(), properties.jwksOutageTolerance(), registry))
                 .toList();
         return new BearerAuthenticator(verifiers, assertionIssuer, now, properties.cacheSize(),
-                meters.getIfAvailable(SimpleMeterRegistry::new));
+                properties.jwksRefreshInterval(), registry);
     }
 
     @Bean

@@ -39,14 +39,19 @@ import reactor.core.publisher.Mono;
  *   <li>shape, before any key is touched: a signed compact JWS; no {@code jku}/{@code jwk}/{@code x5u}/{@code x5c}
  *       header; {@code typ} absent, {@code JWT} or {@code at+jwt}; not shaped like the gateway's own assertion
  *       ({@code http} claim, or {@code iss} = {@code gatehouse.issuer});</li>
- *   <li>the unverified {@code iss} picks the configured issuer (none: rejected), whose verifier checks signature,
- *       algorithm and claims ({@link IssuerVerifier});</li>
- *   <li>the claims become an {@link Identity}: {@code sub}, {@code email}, groups from the issuer's groups claim,
- *       {@code auth_time}, the other non-registered claims as lists of strings.</li>
+ *   <li>the unverified {@code iss} picks the configured issuer (none: rejected);</li>
+ *   <li>an access token, not an ID token: the payload {@code typ} (or header {@code typ: at+jwt}) is one of the
+ *       issuer's {@code token-types}, never {@code ID}; a token with neither marker that carries {@code nonce},
+ *       {@code at_hash} or {@code c_hash} is an ID token and rejected ({@link #tokenType});</li>
+ *   <li>the issuer's verifier checks signature, algorithm and claims ({@link IssuerVerifier});</li>
+ *   <li>the claims become an {@link Identity}: {@code sub}, {@code email} and whether it is verified
+ *       ({@code email_verified}, absence per the issuer's {@code email-verified-required}), groups from the issuer's
+ *       groups claim, {@code auth_time}, the other non-registered claims as lists of strings.</li>
  * </ol>
  */
-public final class BearerAuthenticator {
+public final class BearerAuthenticator implements AutoCloseable {
 
+    private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
     private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
     private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "email",
             "auth_time", "azp", "nonce", "sid", "at_hash", "c_hash", "typ");
@@ -63,6 +68,16 @@ public final class BearerAuthenticator {
 
     BearerAuthenticator(List<IssuerVerifier> issuers, @Nullable String assertionIssuer, Clock clock, int cacheSize,
                         MeterRegistry meters) {
+        this(issuers, assertionIssuer, clock, cacheSize, BearerProperties.DEFAULT_JWKS_REFRESH_INTERVAL, meters);
+    }
+
+    /**
+     * {@code keyTrust}: how long a verified token is answered from the cache at most (its {@code exp} may be
+     * later), so that a token signed with a key the IdP removed stops working when the keys are next refreshed.
+     */
+    BearerAuthenticator(List<IssuerVerifier> issuers, @Nullable String assertionIssuer, Clock clock, int cacheSize,
+                        Duration keyTrust, MeterRegistry meters) {
+        Objects.requireNonNull(keyTrust, "keyTrust");
         this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
                 Function.identity()));
         this.assertionIssuer = assertionIssuer == null || assertionIssuer.isBlank() ? null : assertionIssuer;
@@ -73,9 +88,10 @@ public final class BearerAuthenticator {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.verified = Caffeine.newBuilder()
                 .maximumSize(cacheSize)
-                .expireAfter(Expiry.creating((String token, Verified v) ->
-                        Duration.between(clock.instant(), v.expiresAt()).isNegative() ? Duration.ZERO
-                                : Duration.between(clock.instant(), v.expiresAt())))
+                .expireAfter(Expiry.creating((String token, Verified v) -> {
+                    Duration left = Duration.between(clock.instant(), v.expiresAt());
+                    return left.isNegative() ? Duration.ZERO : left.compareTo(keyTrust) > 0 ? keyTrust : left;
+                }))
                 .build();
         this.verifications = Counter.builder("gatehouse_bearer_verifications")
                 .description("bearer tokens whose signature and claims were verified (cache misses)").register(meters);
@@ -124,7 +140,7 @@ public final class BearerAuthenticator {
                 .onErrorMap(e -> !(e instanceof BearerAuthenticationException),
                         e -> new IssuerUnavailableException(issuer.issuer().issuerUri(), e))
                 .map(jwt -> {
-                    Identity identity = identity(jwt, issuer.issuer().groupsClaim());
+                    Identity identity = identity(jwt, issuer.issuer());
                     Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
                     verified.put(token, new Verified(identity, exp));
                     return identity;
@@ -169,10 +185,55 @@ public final class BearerAuthenticator {
         if (verifier == null) {
             throw new BearerAuthenticationException("iss " + issuerUri + " is not a configured bearer issuer");
         }
+        if (!verifier.accepts(header.getAlgorithm())) {
+            throw new BearerAuthenticationException("Unsupported algorithm of " + header.getAlgorithm() + "; issuer "
+                    + issuerUri + " accepts " + verifier.issuer().algorithms());
+        }
+        tokenType(header, claims, verifier.issuer());
         return verifier;
     }
 
-    private static Identity identity(Jwt jwt, String groupsClaim) {
+    /**
+     * Refuses what is not an access token of a type the issuer accepts. An OIDC ID token proves a login to the
+     * client that asked for it; accepted as a bearer credential, any client that ever saw one (or a user who
+     * asks the IdP for one with a password grant) could call APIs with it. Keycloak marks it with payload
+     * {@code typ: "ID"}; other IdPs only by {@code nonce}/{@code at_hash}/{@code c_hash}, claims an access token
+     * without a type marker has no reason to carry.
+     */
+    private static void tokenType(JWSHeader header, Map<String, Object> claims, BearerProperties.Issuer issuer) {
+        Object payloadType = claims.get("typ");
+        String type;
+        if (payloadType == null) {
+            JOSEObjectType headerType = header.getType();
+            boolean rfc9068 = headerType != null && Set.of("at+jwt", "application/at+jwt")
+                    .contains(headerType.getType().toLowerCase(Locale.ROOT));
+            type = rfc9068 ? "at+jwt" : null;
+        } else if (payloadType instanceof String text) {
+            type = text;
+        } else {
+            throw new BearerAuthenticationException("the typ claim is not a string");
+        }
+        if (type != null && type.equalsIgnoreCase("ID")) {
+            throw new BearerAuthenticationException("an ID token is not an access token (typ ID)");
+        }
+        if (type == null) {
+            List<String> idClaims = ID_TOKEN_CLAIMS.stream().filter(claims::containsKey).sorted().toList();
+            if (!idClaims.isEmpty()) {
+                throw new BearerAuthenticationException("an ID token is not an access token (it carries "
+                        + String.join(", ", idClaims) + " and no access-token typ)");
+            }
+            if (!issuer.accepts(BearerProperties.Issuer.UNTYPED)) {
+                throw new BearerAuthenticationException("the token has no typ; issuer " + issuer.issuerUri()
+                        + " accepts only token types " + issuer.tokenTypes());
+            }
+        } else if (type.equalsIgnoreCase(BearerProperties.Issuer.UNTYPED) || !issuer.accepts(type)) {
+            throw new BearerAuthenticationException("typ " + type + " is not an accepted token type "
+                    + issuer.tokenTypes());
+        }
+    }
+
+    private static Identity identity(Jwt jwt, BearerProperties.Issuer issuer) {
+        String groupsClaim = issuer.groupsClaim();
         Map<String, List<String>> claims = new java.util.TreeMap<>();
         jwt.getClaims().forEach((name, value) -> {
             if (!REGISTERED.contains(name) && !name.equals(groupsClaim)) {
@@ -186,7 +247,18 @@ public final class BearerAuthenticator {
         Instant auth = authTime instanceof Instant i ? i
                 : authTime instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
         return new Identity(jwt.getSubject(), jwt.getClaimAsString("email"), strings(jwt.getClaims().get(groupsClaim)),
-                claims, auth);
+                claims, auth, emailVerified(jwt.getClaims().get(Identity.EMAIL_VERIFIED_CLAIM), issuer));
+    }
+
+    /**
+     * {@code email_verified}: {@code true} (or "true") verified, absent verified only when the issuer is configured
+     * with {@code email-verified-required: false}; anything else, notably {@code false}, not verified.
+     */
+    private static boolean emailVerified(@Nullable Object claim, BearerProperties.Issuer issuer) {
+        if (claim == null) {
+            return !issuer.emailVerifiedRequired();
+        }
+        return Boolean.TRUE.equals(claim) || "true".equals(claim);
     }
 
     private static List<String> strings(@Nullable Object value) {
@@ -201,6 +273,12 @@ public final class BearerAuthenticator {
                     .map(Object::toString).toList();
         }
         return List.of();
+    }
+
+    /** Stops the issuers' key sources (their refresh-ahead threads). */
+    @Override
+    public void close() {
+        issuers.values().forEach(IssuerVerifier::close);
     }
 
     /** The exception's description without Spring's boilerplate prefix; never the token. */

@@ -87,6 +87,22 @@ class AssertionSignerTest {
     }
 
     @Test
+    void signWhenEmailUnverifiedThenAssertionCarriesNoEmailButSaysItWasUnverified() throws Exception {
+        SigningKeys ring = ring();
+        AssertionSigner signer = new AssertionSigner(ring, ISSUER, CLOCK, null);
+        Identity unverified = new Identity("u-66", "ceo@corp.example", List.of(), Map.of(), null, false);
+
+        Assertion assertion = signer.sign("payroll", unverified, null, "GET", "payroll.corp.example", "/");
+        GatehouseIdentity who = verifier(ring, "payroll").verify(assertion.jwt(), "GET", "payroll.corp.example", "/");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(assertion.jwt().split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(who.subject()).isEqualTo("u-66");
+        assertThat(who.email()).isNull();
+        assertThat(payload).contains("\"email_verified\":false").doesNotContain("ceo@corp.example");
+    }
+
+    @Test
     void signWhenAnonymousOnPublicRouteThenMarkedAnonymousAndNoDevice() throws Exception {
         SigningKeys ring = ring();
         AssertionSigner signer = new AssertionSigner(ring, ISSUER, CLOCK, null);

@@ -65,6 +65,11 @@ class BearerAuthenticatorIT {
                 GATEHOUSE_ISSUER, clock, 100, meters);
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void closeAuthenticator() {
+        authenticator.close();
+    }
+
     @Test
     void authenticateWhenValidRs256ThenIdentityFromClaims() {
         Identity who = authenticator.authenticate(idp.rs256(c -> c.claim("department", "payroll"))).block();
@@ -292,6 +297,58 @@ class BearerAuthenticatorIT {
                 .isThrownBy(() -> new BearerAuthenticator(List.of(verifier), idp.issuer(), Clock.systemUTC(), 10,
                         meters))
                 .withMessageContaining("assertion issuer");
+    }
+
+    /** An authenticator for {@link #idp} that accepts only the given token types. */
+    private BearerAuthenticator onlyTypes(String... types) {
+        authenticator.close();
+        authenticator = new BearerAuthenticator(List.of(new IssuerVerifier(new BearerProperties.Issuer(idp.issuer(),
+                List.of(TestIssuer.AUDIENCE), null, null, List.of(types), null), Duration.ofSeconds(30),
+                Clock.systemUTC(), AuthnConfiguration.issuerWebClient())), GATEHOUSE_ISSUER, Clock.systemUTC(), 10,
+                meters);
+        return authenticator;
+    }
+
+    @Test
+    void authenticateWhenIssuerAcceptsOnlyAtJwtThenBearerTypedAndUntypedTokensRejected() {
+        BearerAuthenticator strict = onlyTypes("at+jwt");
+
+        assertRejected(strict.authenticate(idp.rs256(c -> c.claim("typ", "Bearer"))),
+                "typ Bearer is not an accepted token type [at+jwt]");
+        assertRejected(strict.authenticate(idp.rs256(c -> { })), "the token has no typ");
+        assertThat(strict.authenticate(idp.sign(JWSAlgorithm.RS256, idp.rsaKey(),
+                h -> h.type(new JOSEObjectType("at+jwt")), c -> { })).block().sub()).isEqualTo("u-17");
+    }
+
+    @Test
+    void authenticateWhenTypeListedInOtherCaseThenAccepted() {
+        assertThat(onlyTypes("bearer").authenticate(idp.rs256(c -> c.claim("typ", "BEARER"))).block().sub())
+                .isEqualTo("u-17");
+    }
+
+    @Test
+    void authenticateWhenPayloadTypIsTheUntypedKeywordThenRejected() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.claim("typ", "untyped"))),
+                "typ untyped is not an accepted token type");
+    }
+
+    @Test
+    void authenticateWhenTypClaimIsNotAStringThenRejected() {
+        assertRejected(authenticator.authenticate(idp.rs256(c -> c.claim("typ", 7))), "the typ claim is not a string");
+    }
+
+    @Test
+    void authenticateWhenIdTokenWithCHashThenRejected() {
+        assertRejected(authenticator.authenticate(idp.es256(c -> c.claim("c_hash", "x"))),
+                "an ID token is not an access token (it carries c_hash");
+    }
+
+    @Test
+    void authenticateWhenEmailVerifiedAsStringTrueThenVerified() {
+        assertThat(authenticator.authenticate(idp.rs256(c -> c.claim("email_verified", "true"))).block()
+                .emailVerified()).isTrue();
+        assertThat(authenticator.authenticate(idp.rs256(c -> c.claim("email_verified", "yes"))).block()
+                .emailVerified()).isFalse();
     }
 
     private static void assertRejected(Mono<Identity> result, String descriptionPart) {

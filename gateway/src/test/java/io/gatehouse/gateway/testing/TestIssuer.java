@@ -46,7 +46,7 @@ public final class TestIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final String issuer;
-    private final RSAKey rsa;
+    private volatile RSAKey rsa;
     private final ECKey ec;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final Map<String, String> clients = new ConcurrentHashMap<>();
@@ -85,7 +85,10 @@ public final class TestIssuer implements AutoCloseable {
         return jwksFetches.get();
     }
 
-    /** A valid RS256 token: sub, email, groups, aud {@value #AUDIENCE}, exp in 5 minutes; then {@code claims}. */
+    /**
+     * A valid RS256 token: sub, email (verified, as Keycloak says), groups, aud {@value #AUDIENCE}, exp in 5 minutes;
+     * then {@code claims} (set a claim to null to leave it out).
+     */
     public String rs256(Consumer<JWTClaimsSet.Builder> claims) {
         return sign(JWSAlgorithm.RS256, rsa, header -> { }, claims);
     }
@@ -103,6 +106,7 @@ public final class TestIssuer implements AutoCloseable {
                 .subject("u-17")
                 .audience(AUDIENCE)
                 .claim("email", "pat@corp.example")
+                .claim("email_verified", true)
                 .claim("groups", List.of("finance", "staff"))
                 .claim("auth_time", now.minusSeconds(60).getEpochSecond())
                 .issueTime(Date.from(now))
@@ -143,6 +147,29 @@ public final class TestIssuer implements AutoCloseable {
 
     public ECKey ecKey() {
         return ec;
+    }
+
+    /**
+     * Key rotation at the IdP: the JWKS now publishes a fresh RSA key (new kid) instead of the current one, which
+     * {@link #rs256} signs with from now on. Returns the removed key, so a test can still sign with it.
+     */
+    public RSAKey rotateRsaKey() {
+        RSAKey removed = rsa;
+        try {
+            rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return removed;
+    }
+
+    /** A fresh RS256 key with a random kid that is not in the JWKS (a forger's or a not-yet-published key). */
+    public RSAKey unknownKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID("unknown-" + UUID.randomUUID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh key with the kid of this issuer's key of that type, but not in the JWKS. */
@@ -192,7 +219,7 @@ public final class TestIssuer implements AutoCloseable {
         }
         String scope = params.getOrDefault("scope", "");
         String jwt = rs256(claims -> claims.subject(client).claim("azp", client).claim("scope", scope)
-                .claim("email", null).claim("groups", null));
+                .claim("email", null).claim("email_verified", null).claim("groups", null));
         respond(exchange, 200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"scope\":\"" + scope + "\"}");
     }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The variables a {@code cel:} expression sees. {@code request}: method, url, host, path, source_ip, time
- * (epoch seconds). {@code identity}: sub, email, groups, claims (name → list), auth_time (epoch seconds),
+ * (epoch seconds). {@code identity}: sub, email, email_verified (bool), groups, claims (name → list), auth_time (epoch seconds),
  * or an empty map when anonymous. {@code device}: id, known, managed, trust, disk_encrypted, screen_lock, os,
  * os_version, owner, reported_at (epoch seconds), or an empty map when none was presented. Absent values are
  * left out, so expressions test with {@code has(identity.email)}; reading a missing key fails the criterion.
@@ -34,6 +34,7 @@ final class CelInput {
         if (i != null) {
             m.put("sub", i.sub());
             put(m, "email", i.email());
+            m.put("email_verified", i.emailVerified());
             m.put("groups", i.groups());
             m.put("claims", i.claims());
             put(m, "auth_time", i.authTime() == null ? null : i.authTime().getEpochSecond());

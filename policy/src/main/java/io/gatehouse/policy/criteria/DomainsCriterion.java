@@ -7,7 +7,6 @@ import io.gatehouse.policy.load.ParseContext;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -15,7 +14,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Key {@code domains: [..]}: the whole domain part of the user's email (after the last {@code @}) is one of
- * these, case-insensitively. {@code corp.example} matches {@code pat@corp.example}, never {@code pat@evilcorp.example}
+ * these, ASCII letters compared ignoring case (no other folding, see {@link AsciiFold}); an email the IdP did not
+ * verify ({@link Identity#emailVerified()}) never matches. {@code corp.example} matches {@code pat@corp.example}, never {@code pat@evilcorp.example}
  * nor {@code pat@sub.corp.example}: a suffix match would let anyone who owns a look-alike domain in.
  */
 public final class DomainsCriterion extends IdentityCriterion {
@@ -43,21 +43,21 @@ public final class DomainsCriterion extends IdentityCriterion {
                 c.index(i).error(items.get(i), "\"%s\" is not a domain like corp.example (no @, no leading dot)", d);
                 ok = false;
             }
-            set.add(d.toLowerCase(Locale.ROOT));
+            set.add(AsciiFold.lower(d));
         }
         return ok ? new DomainsCriterion(Collections.unmodifiableSet(set), c.rule()) : null;
     }
 
     @Override
     boolean holds(Identity identity, Request request) {
-        String email = identity.email();
+        String email = identity.verifiedEmail();
         if (email == null) {
             return false;
         }
         int start = email.lastIndexOf('@') + 1;
         for (String d : domains) {
-            // whole domain part, case-insensitive, without allocating a substring
-            if (email.length() - start == d.length() && email.regionMatches(true, start, d, 0, d.length())) {
+            // whole domain part, ASCII case ignored (regionMatches(true, ...) would fold ſ to s), no substring
+            if (AsciiFold.regionEqualsIgnoreCase(email, start, d)) {
                 return true;
             }
         }
@@ -71,7 +71,11 @@ public final class DomainsCriterion extends IdentityCriterion {
             return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule
                     + " needs an email domain one of " + listed);
         }
-        String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        if (!identity.emailVerified()) {
+            return Match.fails("email-unverified", "email " + email + " is not verified by the IdP, rule " + rule
+                    + " needs a verified email with a domain one of " + listed);
+        }
+        String domain = AsciiFold.lower(email.substring(email.lastIndexOf('@') + 1));
         return domains.contains(domain)
                 ? Match.holds("email-domain", "email domain " + domain + " is one of " + listed)
                 : Match.fails("email-domain-not-allowed", "email domain is " + domain + ", rule " + rule

@@ -7,14 +7,17 @@ import io.gatehouse.policy.load.ParseContext;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
-/** Key {@code emails: [..]}: the user's email is one of these, compared case-insensitively. */
+/**
+ * Key {@code emails: [..]}: the user's verified email is one of these, ASCII letters compared ignoring case (no
+ * other folding, see {@link AsciiFold}). An email the IdP did not verify ({@link Identity#emailVerified()}) never
+ * matches.
+ */
 public final class EmailsCriterion extends IdentityCriterion {
     private final Set<String> emails;
     private final String listed;
@@ -44,15 +47,15 @@ public final class EmailsCriterion extends IdentityCriterion {
         if (!ok) {
             return null;
         }
-        Set<String> set = items.stream().map(n -> n.getValue().toLowerCase(Locale.ROOT))
+        Set<String> set = items.stream().map(n -> AsciiFold.lower(n.getValue()))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return new EmailsCriterion(Collections.unmodifiableSet(set), c.rule());
     }
 
     @Override
     boolean holds(Identity identity, Request request) {
-        String email = identity.email();
-        return email != null && emails.contains(email.toLowerCase(Locale.ROOT));
+        String email = identity.verifiedEmail();
+        return email != null && emails.contains(AsciiFold.lower(email));
     }
 
     @Override
@@ -62,7 +65,11 @@ public final class EmailsCriterion extends IdentityCriterion {
             return Match.fails("email-missing", "user " + identity.sub() + " has no email, rule " + rule
                     + " needs one of " + listed);
         }
-        return emails.contains(email.toLowerCase(Locale.ROOT))
+        if (!identity.emailVerified()) {
+            return Match.fails("email-unverified", "email " + email + " is not verified by the IdP, rule " + rule
+                    + " needs a verified one of " + listed);
+        }
+        return emails.contains(AsciiFold.lower(email))
                 ? Match.holds("email", "email " + email + " is one of " + listed)
                 : Match.fails("email-not-allowed", "email is " + email + ", rule " + rule + " needs one of " + listed);
     }

@@ -10,8 +10,11 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Key {@code device: {owner_is_user: true}}: the device's registered owner is the requesting user (owner
- * compared with the user's email, case-insensitively). {@code false} holds when they differ (a shared kiosk).
- * An anonymous request or a device without owner never counts as the user's own.
+ * compared with the user's email, ASCII letters ignoring case, see {@link AsciiFold}). {@code false} holds when they
+ * differ (a shared kiosk). An anonymous request or a device without owner never counts as the user's own, and
+ * neither does a user whose email the IdP did not verify ({@link Identity#emailVerified()}): such an email says
+ * nothing about who the user is, so {@code true} fails and {@code false} holds, as for a user without email (a
+ * deny rule on {@code owner_is_user: false} still fires).
  */
 public final class OwnerIsUserCriterion extends DeviceCriterion {
     private final boolean wanted;
@@ -31,8 +34,8 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
     @Override
     boolean holds(DevicePosture device, Request request) {
         Identity identity = request.identity();
-        String user = identity == null ? null : identity.email();
-        boolean same = user != null && device.owner() != null && device.owner().equalsIgnoreCase(user);
+        String user = identity == null ? null : identity.verifiedEmail();
+        boolean same = user != null && device.owner() != null && AsciiFold.equalsIgnoreCase(device.owner(), user);
         return same == wanted;
     }
 
@@ -41,7 +44,13 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
         Identity identity = request.identity();
         String user = identity == null ? null : identity.email();
         String owner = device.owner();
-        boolean same = user != null && owner != null && owner.equalsIgnoreCase(user);
+        if (identity != null && user != null && !identity.emailVerified()) {
+            String unverified = "email " + user + " is not verified by the IdP";
+            return wanted ? Match.fails("email-unverified", unverified + ", rule " + rule + " needs the device owner")
+                    : Match.holds("device-owner", "device owner " + (owner == null ? "unknown" : owner)
+                    + " is not the user (" + unverified + ")");
+        }
+        boolean same = user != null && owner != null && AsciiFold.equalsIgnoreCase(owner, user);
         String ownerText = owner == null ? "unknown" : owner;
         String userText = user == null ? (identity == null ? "anonymous" : identity.sub()) : user;
         if (same == wanted) {

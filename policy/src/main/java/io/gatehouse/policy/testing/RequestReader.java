@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class RequestReader {
     private static final Set<String> TOP = Set.of("method", "url", "source_ip", "time", "identity", "device",
             "device_notes");
-    private static final Set<String> IDENTITY = Set.of("sub", "email", "groups", "claims", "auth_time");
+    private static final Set<String> IDENTITY = Set.of("sub", "email", "email_verified", "groups", "claims", "auth_time");
     private static final Set<String> DEVICE = Set.of("id", "known", "managed", "trust", "disk_encrypted", "screen_lock",
             "os", "os_version", "owner", "reported_at");
 
@@ -50,9 +50,18 @@ public final class RequestReader {
             map(raw, "identity.claims", null).forEach((k, v) -> claims.put(k,
                     v instanceof List<?> ? strings(v, "identity.claims." + k) : List.of(String.valueOf(v))));
         }
-        return new Identity(text(m, "sub", "identity", true), text(m, "email", "identity", false),
+        Identity identity = new Identity(text(m, "sub", "identity", true), text(m, "email", "identity", false),
                 m.get("groups") == null ? List.of() : strings(m.get("groups"), "identity.groups"), claims,
                 instantOr(m, "auth_time", "identity", null));
+        Object verified = m.get("email_verified");
+        if (verified == null) {
+            return identity; // verified unless claims.email_verified says otherwise
+        }
+        if (!(verified instanceof Boolean b)) {
+            throw new IllegalArgumentException("identity.email_verified: expected true or false, found " + verified);
+        }
+        return new Identity(identity.sub(), identity.email(), identity.groups(), identity.claims(),
+                identity.authTime(), b);
     }
 
     private static DevicePosture device(Object json) {
