@@ -105,6 +105,7 @@ bearer_row() { # LABEL
 # Warm-up, unmeasured: both paths compiled before anything is measured (the flood warm-up's sessions stay in the
 # store, which is why the "before" heap is taken after it).
 wrk -t1 -c"$BEARER_CONNECTIONS" -d"${WARMUP_SECONDS}s" "${full_headers[@]}" https://127.0.0.1:38545/reports/q3 >/dev/null
+heap_before=$(live_heap_mib)
 flood warm "${WARMUP_FLOOD:-10000}" >/dev/null
 
 per_chunk=$((FLOOD_REQUESTS / FLOOD_CHUNKS))
@@ -116,6 +117,7 @@ bearer_row "bearer full path, no flood"
 echo
 echo "| after | live heap MiB | pre-login sessions held | evicted (total) | flood req/s | flood p99 µs | not 302 |"
 echo "|---|---|---|---|---|---|---|"
+echo "| no navigation yet | $heap_before | | | | | |"
 echo "| warm-up (${WARMUP_FLOOD:-10000}) | $(live_heap_mib) | $(metric gatehouse_sessions_stored pre-login) | $(metric gatehouse_sessions_evicted_total pre-login) | | | |"
 during=""
 for chunk in $(seq 1 "$FLOOD_CHUNKS"); do
