@@ -89,8 +89,7 @@ class BrowserLoginIT {
         signInAt(Stack.APP + "/", "pat");
         Browsers.waiting(browser).until(ExpectedConditions.urlToBe(Stack.APP + "/"));
 
-        browser.get(Stack.APP + "/.gatehouse/logout");
-        Browsers.waiting(browser).until(ExpectedConditions.urlToBe(Stack.APP + "/.gatehouse/signed-out"));
+        Browsers.signOut(browser, Stack.APP);
         assertThat(browser.manage().getCookieNamed("__Host-gatehouse")).isNull();
 
         browser.get(Stack.APP + "/again");

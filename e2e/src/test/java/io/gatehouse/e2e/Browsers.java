@@ -114,4 +114,22 @@ final class Browsers {
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("kc-login")).click();
     }
+
+    /**
+     * Signs out at {@code origin} as a user does: the gateway's confirm page (a GET ends nothing), its button (a
+     * same-origin POST), then Keycloak's own confirmation when it asks (RP-initiated logout by {@code client_id},
+     * without the ID token, is confirmed by the user at Keycloak), until the gateway's signed-out page.
+     */
+    static void signOut(WebDriver driver, String origin) {
+        WebDriverWait wait = waiting(driver);
+        driver.get(origin + "/.gatehouse/logout");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-out"))).click();
+        String signedOut = origin + "/.gatehouse/signed-out";
+        wait.until(ExpectedConditions.or(ExpectedConditions.urlToBe(signedOut),
+                ExpectedConditions.presenceOfElementLocated(By.id("kc-logout"))));
+        if (!driver.getCurrentUrl().equals(signedOut)) {
+            driver.findElement(By.id("kc-logout")).click();
+            wait.until(ExpectedConditions.urlToBe(signedOut));
+        }
+    }
 }

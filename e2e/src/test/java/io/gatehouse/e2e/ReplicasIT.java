@@ -65,8 +65,7 @@ class ReplicasIT {
             assertThat(browser.getPageSource()).contains("x-gatehouse-assertion");
             assertThat(two.log()).contains("\"auth\":\"session\"");
 
-            browser.get(TWO + "/.gatehouse/logout");
-            Browsers.waiting(browser).until(ExpectedConditions.urlToBe(TWO + "/.gatehouse/signed-out"));
+            Browsers.signOut(browser, TWO);
 
             // The old cookie, replayed to the first replica, names a session that no longer exists.
             // (A __Host- cookie has no Domain attribute, so it is set again by name, value and flags.)

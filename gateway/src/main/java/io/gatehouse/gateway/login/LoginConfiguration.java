@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.login;
 
+import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionAuthenticator;
 import java.time.Clock;
@@ -39,7 +40,7 @@ public class LoginConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     RouterFunction<ServerResponse> loginRoutes(OidcClient oidc, BrowserSessions sessions, OidcProperties properties,
-                                               Clock clock) {
-        return new LoginRouter(oidc, sessions, properties, clock).routes();
+                                               Clock clock, LiveConfig config) {
+        return new LoginRouter(oidc, sessions, properties, clock, config).routes();
     }
 }

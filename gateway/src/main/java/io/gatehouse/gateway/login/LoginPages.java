@@ -1,7 +1,9 @@
 package io.gatehouse.gateway.login;
 
 import io.gatehouse.gateway.decision.HtmlPage;
+import io.gatehouse.gateway.decision.Problems;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -11,8 +13,10 @@ import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * The small HTML pages of a login: sign-in unavailable (503, IdP down), sign-in failed or expired (400), signed out.
- * Every text is HTML-escaped; a page links only to the root of the same host, never to a URL from the request.
+ * The small HTML pages of a login: sign-in unavailable (503, IdP down), sign-in failed or expired (400), signed out,
+ * the sign-out confirmation (a form that POSTs to {@code /.gatehouse/logout}; it may not be framed, so another site
+ * cannot overlay it and steer the click), sign-out refused (403); and the 404 of a host that serves no route. Every
+ * text is HTML-escaped; a page links only to the root of the same host, never to a URL from the request.
  */
 final class LoginPages {
 
@@ -32,6 +36,28 @@ final class LoginPages {
     static Mono<ServerResponse> response(HttpStatus status, String title, String text, String requestId) {
         return ServerResponse.status(status).contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Cache-Control", "no-store").bodyValue(html(title, text, requestId));
+    }
+
+    static Mono<ServerResponse> confirmLogout(String requestId) {
+        String body = """
+                  <p>Do you want to sign out?</p>
+                  <form method="post" action="%1$s"><button type="submit" id="sign-out">Sign out</button></form>
+                  <p><a href="/">Stay signed in</a></p>
+                  <p>Request id: <code>%2$s</code></p>
+                """.formatted(LoginRouter.LOGOUT, HtmlUtils.htmlEscape(requestId));
+        return ServerResponse.ok().contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .header("Cache-Control", "no-store")
+                .header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'")
+                .bodyValue(HtmlPage.render("Sign out", body));
+    }
+
+    /** The answer of a login endpoint on a host that serves no route: as the reserved-path catch-all, no redirect. */
+    static Mono<ServerResponse> notFound(String requestId) {
+        byte[] body = Problems.json(new Problems.Problem(HttpStatus.NOT_FOUND, "reserved-path", "Not found",
+                "This path is reserved for the gateway and serves nothing.", List.of(), requestId, null));
+        return ServerResponse.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Cache-Control", "no-store").bodyValue(body);
     }
 
     private static byte[] html(String title, String text, String requestId) {

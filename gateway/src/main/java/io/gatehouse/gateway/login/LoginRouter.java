@@ -1,15 +1,20 @@
 package io.gatehouse.gateway.login;
 
-import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.LogoutRequest;
+import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionCookies;
 import io.gatehouse.gateway.session.SessionFacts;
+import io.gatehouse.gateway.session.SessionIndex;
 import io.gatehouse.gateway.session.TokenRefresher;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
@@ -31,12 +36,18 @@ import reactor.core.publisher.Mono;
  *       (single use; from another browser or host it is not found), redeem the code with the PKCE verifier, validate
  *       the ID token and nonce, end any previous session, create a NEW session and 302 to the URL first asked for on
  *       this host. Nothing in the query decides where the browser goes.</li>
- *   <li>{@code GET|POST /.gatehouse/logout}: end the session, then RP-initiated logout at the IdP's
- *       {@code end_session_endpoint} with {@code id_token_hint} and {@code post_logout_redirect_uri} =
- *       {@code /.gatehouse/signed-out} on this host.</li>
+ *   <li>{@code GET /.gatehouse/logout}: a page asking to confirm, whose form POSTs; a GET ends nothing, so a link
+ *       or an image on another site cannot sign anyone out.</li>
+ *   <li>{@code POST /.gatehouse/logout}: only from this origin ({@link SameOrigin}, else 403); end the session, then
+ *       303 to RP-initiated logout at the IdP's {@code end_session_endpoint} with {@code client_id} and
+ *       {@code post_logout_redirect_uri} = {@code /.gatehouse/signed-out} on this host (never the ID token: that URL
+ *       is seen by the browser, its history and the IdP's logs).</li>
  *   <li>{@code POST /.gatehouse/backchannel-logout}: OIDC Back-Channel Logout 1.0; 200 when the logout token is
- *       valid (every session of its {@code sid}, or of its {@code sub} when it names no sid, ends), 400 otherwise.</li>
+ *       valid and new (every session of its {@code sid}, or of its {@code sub} when it names no sid, ends), 400
+ *       otherwise. Its {@code jti} is claimed in the session index until the token expires, so a replayed token is
+ *       refused, on every replica.</li>
  * </ul>
+ * Every one of them answers only on a host that serves a route ({@link RoutedHosts}); elsewhere 404, never a redirect.
  */
 public final class LoginRouter {
 
@@ -49,20 +60,31 @@ public final class LoginRouter {
     private final OidcClient oidc;
     private final BrowserSessions sessions;
     private final OidcProperties properties;
-    private final Clock clock;
+    /** A logout token without {@code exp} is remembered this long and refused once its {@code iat} is older. */
+    static final Duration LOGOUT_TOKEN_WITHOUT_EXP = Duration.ofMinutes(10);
+    /** Clock skew allowed on a logout token's {@code exp}: its {@code jti} is remembered this much longer. */
+    private static final Duration SKEW = Duration.ofMinutes(1);
 
-    public LoginRouter(OidcClient oidc, BrowserSessions sessions, OidcProperties properties, Clock clock) {
+    private final Clock clock;
+    private final RoutedHosts routedHosts;
+
+    public LoginRouter(OidcClient oidc, BrowserSessions sessions, OidcProperties properties, Clock clock,
+                       LiveConfig config) {
         this.oidc = Objects.requireNonNull(oidc, "oidc");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.routedHosts = new RoutedHosts(config);
     }
 
     public RouterFunction<ServerResponse> routes() {
         return RouterFunctions.route(RequestPredicates.GET(CALLBACK), this::callback)
-                .andRoute(RequestPredicates.GET(LOGOUT).or(RequestPredicates.POST(LOGOUT)), this::logout)
+                .andRoute(RequestPredicates.GET(LOGOUT), this::confirmLogout)
+                .andRoute(RequestPredicates.POST(LOGOUT), this::logout)
                 .andRoute(RequestPredicates.GET(SIGNED_OUT), this::signedOut)
-                .andRoute(RequestPredicates.POST(BACKCHANNEL_LOGOUT), this::backchannelLogout);
+                .andRoute(RequestPredicates.POST(BACKCHANNEL_LOGOUT), this::backchannelLogout)
+                .filter((request, next) -> routedHosts.serves(request.exchange().getRequest()) ? next.handle(request)
+                        : LoginPages.notFound(RequestContext.of(request.exchange()).requestId()));
     }
 
     private Mono<ServerResponse> callback(ServerRequest request) {
@@ -125,31 +147,45 @@ public final class LoginRouter {
                 "The sign-in service cannot be reached right now. Please try again in a few minutes.", requestId);
     }
 
+    private Mono<ServerResponse> confirmLogout(ServerRequest request) {
+        return LoginPages.confirmLogout(RequestContext.of(request.exchange()).requestId());
+    }
+
     private Mono<ServerResponse> logout(ServerRequest request) {
         var exchange = request.exchange();
         String origin = BrowserLogin.origin(exchange.getRequest());
+        if (!SameOrigin.test(exchange.getRequest(), origin)) {
+            LOG.info("logout refused: not from {} (Origin {}, Sec-Fetch-Site {})", origin,
+                    exchange.getRequest().getHeaders().get("Origin"), exchange.getRequest().getHeaders().get("Sec-Fetch-Site"));
+            return LoginPages.response(HttpStatus.FORBIDDEN, "Sign-out refused",
+                    "This sign-out request did not come from this site, so you are still signed in. To sign out,"
+                            + " use the Sign out button of this site.", RequestContext.of(exchange).requestId());
+        }
         URI signedOut = URI.create(origin + SIGNED_OUT);
         String id = SessionCookies.read(exchange, SessionCookies.SESSION);
         SessionCookies.clear(exchange, SessionCookies.SESSION);
         Mono<URI> target = id == null ? Mono.just(signedOut) : sessions.find(id)
-                .flatMap(facts -> sessions.delete(id).then(endSessionUrl(facts, signedOut)))
+                .flatMap(facts -> sessions.delete(id).then(endSessionUrl(signedOut)))
                 .switchIfEmpty(Mono.defer(() -> sessions.delete(id).thenReturn(signedOut)));
-        return target.flatMap(uri -> ServerResponse.status(HttpStatus.FOUND).location(uri)
+        // 303: the browser follows with a GET, whatever the method of this request.
+        return target.flatMap(uri -> ServerResponse.status(HttpStatus.SEE_OTHER).location(uri)
                 .header("Cache-Control", "no-store").build());
     }
 
-    private Mono<URI> endSessionUrl(SessionFacts facts, URI signedOut) {
+    private Mono<URI> endSessionUrl(URI signedOut) {
         return oidc.metadata()
                 .mapNotNull(metadata -> metadata.getEndSessionEndpointURI())
-                .map(endpoint -> {
-                    try {
-                        return new LogoutRequest(endpoint, JWTParser.parse(facts.idToken()), signedOut, null).toURI();
-                    } catch (java.text.ParseException e) {
-                        return signedOut;
-                    }
-                })
+                .map(endpoint -> endSessionUrl(endpoint, Objects.requireNonNull(properties.clientId()), signedOut))
                 .onErrorResume(e -> Mono.empty())
                 .defaultIfEmpty(signedOut);
+    }
+
+    /**
+     * RP-initiated logout by {@code client_id} and {@code post_logout_redirect_uri} (OIDC RP-Initiated Logout 1.0,
+     * section 2): never {@code id_token_hint}, which would put the ID token into a URL the browser shows and keeps.
+     */
+    static URI endSessionUrl(URI endpoint, String clientId, URI signedOut) {
+        return new LogoutRequest(endpoint, null, null, new ClientID(clientId), signedOut, null, null).toURI();
     }
 
     private Mono<ServerResponse> signedOut(ServerRequest request) {
@@ -161,6 +197,7 @@ public final class LoginRouter {
         return request.formData()
                 .mapNotNull(form -> form.getFirst("logout_token"))
                 .flatMap(token -> oidc.validateLogoutToken(token))
+                .flatMap(this::firstUse)
                 .flatMap(claims -> {
                     String sid = claims.getSessionID() == null ? null : claims.getSessionID().getValue();
                     String sub = sid != null || claims.getSubject() == null ? null : claims.getSubject().getValue();
@@ -173,6 +210,38 @@ public final class LoginRouter {
                     LOG.warn("back-channel logout rejected: {}", e.toString());
                     return invalid("the logout token is not valid");
                 });
+    }
+
+    /**
+     * The token's {@code jti}, claimed in the session index until the token expires (plus skew): the first use
+     * passes, a replay errors. A token without {@code exp} is remembered {@link #LOGOUT_TOKEN_WITHOUT_EXP} and
+     * refused once its {@code iat} is older than that, so no replay outlives the memory of it.
+     */
+    private Mono<LogoutTokenClaimsSet> firstUse(LogoutTokenClaimsSet claims) {
+        Instant now = clock.instant();
+        Date exp = claims.getDateClaim("exp");
+        Instant until;
+        if (exp != null) {
+            until = exp.toInstant().plus(SKEW);
+        } else {
+            Date iat = claims.getIssueTime();
+            if (iat == null || iat.toInstant().plus(LOGOUT_TOKEN_WITHOUT_EXP).isBefore(now)) {
+                return Mono.error(new IllegalArgumentException("the logout token has no exp and is older than "
+                        + LOGOUT_TOKEN_WITHOUT_EXP));
+            }
+            until = iat.toInstant().plus(LOGOUT_TOKEN_WITHOUT_EXP).plus(SKEW);
+        }
+        if (!until.isAfter(now)) {
+            return Mono.error(new IllegalArgumentException("the logout token expired at " + exp));
+        }
+        if (claims.getJWTID() == null) {
+            return Mono.error(new IllegalArgumentException("the logout token has no jti"));
+        }
+        String key = SessionIndex.taken("jti:" + BrowserSessions.hash(claims.getIssuer().getValue() + "\n"
+                + claims.getJWTID().getValue()));
+        return sessions.index().claim(key, Duration.between(now, until)).flatMap(first -> first ? Mono.just(claims)
+                : Mono.error(new IllegalArgumentException("the logout token " + claims.getJWTID().getValue()
+                        + " was already used")));
     }
 
     private static Mono<ServerResponse> invalid(String description) {

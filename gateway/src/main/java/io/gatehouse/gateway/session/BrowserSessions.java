@@ -16,20 +16,44 @@ import reactor.core.publisher.Mono;
 /**
  * The session store: a Spring Session {@link ReactiveSessionRepository} plus a {@link SessionIndex} from the IdP's
  * {@code sid} and {@code sub} to session ids, so back-channel logout can end every session of a login. Every login gets a NEW
- * session id (no fixation). Pre-login sessions (logins in progress) live in the same repository with their own,
- * short lifetime.
+ * session id (no fixation). Pre-login sessions (logins in progress) live in a repository of their own (in memory:
+ * a store with its own cap, so anonymous visitors can never evict a signed-in user; Redis: the same one, every key
+ * with a TTL) with their own, short lifetime, and each keeps at most {@code maxLoginAttempts} attempts, the oldest
+ * going first (issue 16, item 1): one pre-login cookie cannot collect attempts without limit.
  */
 public final class BrowserSessions {
 
+    /** The names of a pre-login session's attempts, oldest first, space-separated. */
+    static final String ATTEMPT_ORDER = "gatehouse.login.order";
+
     private final ReactiveSessionRepository<Session> repository;
+    private final ReactiveSessionRepository<Session> logins;
     private final Duration maxAge;
     private final SessionIndex index;
+    private final int maxLoginAttempts;
+
+    /** Sessions and pre-login sessions in one repository, {@value SessionStoreProperties#DEFAULT_MAX_LOGIN_ATTEMPTS} attempts each. */
+    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository, SessionIndex index, Duration maxAge) {
+        this(repository, repository, index, maxAge, SessionStoreProperties.DEFAULT_MAX_LOGIN_ATTEMPTS);
+    }
 
     @SuppressWarnings("unchecked")
-    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository, SessionIndex index, Duration maxAge) {
+    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository,
+                           ReactiveSessionRepository<? extends Session> logins, SessionIndex index, Duration maxAge,
+                           int maxLoginAttempts) {
         this.repository = (ReactiveSessionRepository<Session>) Objects.requireNonNull(repository, "repository");
+        this.logins = (ReactiveSessionRepository<Session>) Objects.requireNonNull(logins, "logins");
         this.index = Objects.requireNonNull(index, "index");
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        if (maxLoginAttempts < 1) {
+            throw new IllegalArgumentException("maxLoginAttempts must be at least 1, found " + maxLoginAttempts);
+        }
+        this.maxLoginAttempts = maxLoginAttempts;
+    }
+
+    /** The single-use claims (login attempts, back-channel logout token ids), shared by every replica. */
+    public SessionIndex index() {
+        return index;
     }
 
     /** How long a session lives at most after login. */
@@ -74,10 +98,10 @@ public final class BrowserSessions {
 
     /** A pre-login session holding {@code attributes}, ending after {@code lifetime}. */
     public Mono<String> createLogin(Map<String, String> attributes, Duration lifetime) {
-        return repository.createSession().flatMap(session -> {
-            attributes.forEach(session::setAttribute);
+        return logins.createSession().flatMap(session -> {
+            attributes.forEach((name, value) -> addAttempt(session, name, value));
             session.setMaxInactiveInterval(lifetime);
-            return repository.save(session).thenReturn(session.getId());
+            return logins.save(session).thenReturn(session.getId());
         });
     }
 
@@ -87,7 +111,7 @@ public final class BrowserSessions {
      * is also claimed in the index, in one atomic step, and only the claim's winner gets it.
      */
     public Mono<String> takeLoginAttribute(String loginId, String name) {
-        return repository.findById(loginId).flatMap(session -> {
+        return logins.findById(loginId).flatMap(session -> {
             String value = session.getAttribute(name);
             if (value == null) {
                 return Mono.<String>empty();
@@ -98,17 +122,38 @@ public final class BrowserSessions {
                     return Mono.<String>empty();
                 }
                 session.removeAttribute(name);
-                return repository.save(session).thenReturn(value);
+                session.setAttribute(ATTEMPT_ORDER, String.join(" ", order(session).stream()
+                        .filter(n -> !n.equals(name)).toList()));
+                return logins.save(session).thenReturn(value);
             });
         });
     }
 
-    /** Adds an attribute to an existing pre-login session; emits false when that session is gone. */
+    /**
+     * Adds an attempt to an existing pre-login session, dropping its oldest attempts beyond
+     * {@code maxLoginAttempts}; emits false when that session is gone.
+     */
     public Mono<Boolean> addLoginAttribute(String loginId, String name, String value) {
-        return repository.findById(loginId).flatMap(session -> {
-            session.setAttribute(name, value);
-            return repository.save(session).thenReturn(true);
+        return logins.findById(loginId).flatMap(session -> {
+            addAttempt(session, name, value);
+            return logins.save(session).thenReturn(true);
         }).defaultIfEmpty(false);
+    }
+
+    private void addAttempt(Session session, String name, String value) {
+        java.util.ArrayList<String> order = new java.util.ArrayList<>(order(session));
+        order.remove(name);
+        order.add(name);
+        session.setAttribute(name, value);
+        while (order.size() > maxLoginAttempts) {
+            session.removeAttribute(order.remove(0));
+        }
+        session.setAttribute(ATTEMPT_ORDER, String.join(" ", order));
+    }
+
+    private static java.util.List<String> order(Session session) {
+        String order = session.getAttribute(ATTEMPT_ORDER);
+        return order == null || order.isBlank() ? java.util.List.of() : java.util.List.of(order.split(" "));
     }
 
     /** The session id as the decision log shows it: hex SHA-256, first 32 characters; never the id itself. */

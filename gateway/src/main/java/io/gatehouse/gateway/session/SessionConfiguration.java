@@ -1,7 +1,8 @@
 package io.gatehouse.gateway.session;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -21,8 +22,9 @@ import org.springframework.session.data.redis.ReactiveRedisSessionRepository;
 /**
  * Wires the session store (DESIGN.md: "Spring Session: in memory for one replica, Redis when replicas share
  * sessions"): Redis when {@code spring.data.redis.host} is set (sessions under {@code gatehouse:session:*}, the
- * back-channel index under {@code gatehouse:index:*}), in memory otherwise; and the filter that keeps the gateway's
- * cookies from upstreams (always on, login configured or not). Boot's own Redis and session auto-configuration is
+ * back-channel index under {@code gatehouse:index:*}, single-use claims under {@code gatehouse:claim:*}, every key
+ * with a TTL), in memory otherwise (bounded by {@link SessionStoreProperties}); and the filters that keep the
+ * gateway's cookies from upstreams and upstreams from setting them (always on, login configured or not). Boot's own Redis and session auto-configuration is
  * excluded (GatewayApplication), so that no Redis is ever contacted unless configured here.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,14 +38,25 @@ public class SessionConfiguration {
         return new SessionCookieStripFilter();
     }
 
+    @Bean
+    UpstreamSetCookieFilter upstreamSetCookieFilter() {
+        return new UpstreamSetCookieFilter();
+    }
+
     /** One replica: sessions and index in this process. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnExpression(REDIS_OFF)
     static class InMemory {
         @Bean
-        BrowserSessions browserSessions(@Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge) {
-            return new BrowserSessions(new ReactiveMapSessionRepository(new ConcurrentHashMap<>()),
-                    new SessionIndex.InMemory(), maxAge);
+        BrowserSessions browserSessions(@Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge,
+                                        SessionStoreProperties bounds, Clock clock, MeterRegistry meters) {
+            // Two stores: anonymous visitors fill only the pre-login one, never evicting a signed-in user.
+            var sessions = new ReactiveMapSessionRepository(
+                    BoundedSessionMap.create("session", bounds.maxSessions(), clock, meters));
+            var logins = new ReactiveMapSessionRepository(
+                    BoundedSessionMap.create("pre-login", bounds.maxPreLoginSessions(), clock, meters));
+            return new BrowserSessions(sessions, logins, new SessionIndex.InMemory(bounds.maxIndexEntries(), meters),
+                    maxAge, bounds.maxLoginAttempts());
         }
     }
 
@@ -66,14 +79,17 @@ public class SessionConfiguration {
 
         @Bean
         BrowserSessions browserSessions(LettuceConnectionFactory connections,
-                                        @Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge) {
+                                        @Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge,
+                                        SessionStoreProperties bounds) {
             RedisSerializationContext<String, Object> context = RedisSerializationContext
                     .<String, Object>newSerializationContext(RedisSerializer.java())
                     .key(RedisSerializer.string()).hashKey(RedisSerializer.string()).build();
             ReactiveSessionRepository<? extends Session> repository =
                     new ReactiveRedisSessionRepository(new ReactiveRedisTemplate<>(connections, context));
             ((ReactiveRedisSessionRepository) repository).setRedisKeyNamespace("gatehouse:session");
-            return new BrowserSessions(repository, new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), maxAge);
+            // Every key has a TTL (sessions: their max inactive interval; index and claims: RedisSessionIndex).
+            return new BrowserSessions(repository, repository,
+                    new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), maxAge, bounds.maxLoginAttempts());
         }
     }
 }

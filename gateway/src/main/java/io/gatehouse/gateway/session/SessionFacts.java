@@ -13,7 +13,7 @@ import org.springframework.session.Session;
 /**
  * What a browser session knows: the identity facts from the ID token ({@code sub}, {@code email}, {@code groups},
  * other claims, {@code auth_time}, the IdP's {@code sid}), the tokens the gateway needs later (refresh token for the
- * refresh grant, ID token as {@code id_token_hint} at logout), when the access token expires (refresh is due before)
+ * refresh grant; the ID token, never put into a URL: logout names the client instead), when the access token expires (refresh is due before)
  * and when the session ends whatever happens. Stored as plain attributes so that any session repository can hold it.
  */
 public record SessionFacts(String sub, @Nullable String email, List<String> groups, Map<String, List<String>> claims,

@@ -2,6 +2,9 @@ package io.gatehouse.gateway.session;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +16,8 @@ import reactor.core.publisher.Mono;
  * Which sessions belong to an IdP session ({@code sid}) or a user ({@code sub}), for back-channel logout. In memory
  * for one replica; in Redis ({@link RedisSessionIndex}) when replicas share sessions, so a logout received by one
  * replica ends the sessions every replica serves. Entries of ended sessions may linger until they expire; deleting
- * an already ended session is harmless.
+ * an already ended session is harmless. Every key expires ({@code ttl}); a claim is also how a back-channel logout
+ * token's {@code jti} is remembered until the token expires, so a replay is refused on every replica.
  */
 public interface SessionIndex {
 
@@ -41,24 +45,67 @@ public interface SessionIndex {
         return "taken:" + id;
     }
 
-    /** The single-replica index. */
+    /**
+     * The single-replica index, bounded: each key lives for its own ttl (a set of session ids for the ttl of its
+     * latest add, a claim for its ttl) and at most {@code maxEntries} keys of each kind are held, the cache evicting by
+     * size when full (counted in {@code gatehouse_sessions_evicted_total{store="index"|"claims"}}).
+     */
     final class InMemory implements SessionIndex {
-        private final Map<String, Set<String>> ids = new ConcurrentHashMap<>();
+        private final Map<String, Entry> ids;
         /** Claimed keys, each kept for its own ttl. */
-        private final Map<String, Duration> claimed = Caffeine.newBuilder()
-                .expireAfter(Expiry.<String, Duration>creating((key, ttl) -> ttl))
-                .<String, Duration>build().asMap();
+        private final Map<String, Duration> claimed;
+
+        private record Entry(Set<String> ids, Duration ttl) {
+        }
+
+        /** Defaults: 100 000 keys of each kind, counted in the global registry. */
+        public InMemory() {
+            this(100_000, io.micrometer.core.instrument.Metrics.globalRegistry);
+        }
+
+        public InMemory(long maxEntries, MeterRegistry meters) {
+            Counter evictedIds = evictions("index", meters);
+            Counter evictedClaims = evictions("claims", meters);
+            this.ids = Caffeine.newBuilder().maximumSize(maxEntries)
+                    .expireAfter(Expiry.<String, Entry>writing((key, entry) -> entry.ttl()))
+                    .evictionListener((String key, Entry entry, RemovalCause cause) -> count(cause, evictedIds))
+                    .<String, Entry>build().asMap();
+            this.claimed = Caffeine.newBuilder().maximumSize(maxEntries)
+                    .expireAfter(Expiry.<String, Duration>creating((key, ttl) -> ttl))
+                    .evictionListener((String key, Duration ttl, RemovalCause cause) -> count(cause, evictedClaims))
+                    .<String, Duration>build().asMap();
+        }
+
+        private static Counter evictions(String store, MeterRegistry meters) {
+            return Counter.builder("gatehouse.sessions.evicted")
+                    .description("sessions dropped from memory because the store was full")
+                    .tag("store", store).register(meters);
+        }
+
+        private static void count(RemovalCause cause, Counter counter) {
+            if (cause == RemovalCause.SIZE) {
+                counter.increment();
+            }
+        }
 
         @Override
         public Mono<Void> add(String key, String sessionId, Duration ttl) {
-            return Mono.fromRunnable(() -> ids.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(sessionId));
+            // A new entry each time (copy-on-write): the write renews the key's lifetime to this session's ttl.
+            return Mono.fromRunnable(() -> ids.compute(key, (k, old) -> {
+                Set<String> next = ConcurrentHashMap.newKeySet();
+                if (old != null) {
+                    next.addAll(old.ids());
+                }
+                next.add(sessionId);
+                return new Entry(next, old == null || old.ttl().compareTo(ttl) < 0 ? ttl : old.ttl());
+            }));
         }
 
         @Override
         public Flux<String> take(String key) {
             return Flux.defer(() -> {
-                Set<String> taken = ids.remove(key);
-                return taken == null ? Flux.empty() : Flux.fromIterable(taken);
+                Entry taken = ids.remove(key);
+                return taken == null ? Flux.empty() : Flux.fromIterable(taken.ids());
             });
         }
 

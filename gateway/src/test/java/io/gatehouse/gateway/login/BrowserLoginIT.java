@@ -107,10 +107,20 @@ class BrowserLoginIT extends GatewayITSupport {
     }
 
     @Test
-    void logoutWhenNoSessionThenSignedOutPageOfThisHost() {
+    void logoutWhenGetThenConfirmPageNotARedirect() {
         GatewayClient.Response response = client().get("/.gatehouse/logout", NAVIGATION);
 
-        assertThat(response.status()).isEqualTo(302);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Location")).isNull();
+        assertThat(response.body()).contains("action=\"/.gatehouse/logout\"");
+    }
+
+    @Test
+    void logoutWhenPostFromThisOriginAndNoSessionThenSignedOutPageOfThisHost() {
+        GatewayClient.Response response = client().send("POST", "/.gatehouse/logout",
+                Map.of("Origin", "https://localhost", "Sec-Fetch-Site", "same-origin"), "");
+
+        assertThat(response.status()).isEqualTo(303);
         assertThat(response.header("Location")).isEqualTo("https://localhost/.gatehouse/signed-out");
     }
 

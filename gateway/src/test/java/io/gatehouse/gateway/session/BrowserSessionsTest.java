@@ -50,6 +50,20 @@ class BrowserSessionsTest {
     }
 
     @Test
+    void addLoginAttributeWhenMoreThanTheCapThenTheOldestAttemptsAreDropped() {
+        var store = new ReactiveMapSessionRepository(new ConcurrentHashMap<>());
+        BrowserSessions sessions = new BrowserSessions(store, store, new SessionIndex.InMemory(), Duration.ofHours(8), 2);
+        String login = sessions.createLogin(Map.of("login.a", "1"), Duration.ofMinutes(10)).block();
+        sessions.addLoginAttribute(login, "login.b", "2").block();
+        sessions.addLoginAttribute(login, "login.c", "3").block();
+
+        assertThat(sessions.takeLoginAttribute(login, "login.a").blockOptional()).isEmpty();
+        assertThat(sessions.takeLoginAttribute(login, "login.b").block()).isEqualTo("2");
+        assertThat(sessions.takeLoginAttribute(login, "login.c").block()).isEqualTo("3");
+        assertThat(store.findById(login).block().getAttributeNames()).doesNotContain("login.a", "login.b", "login.c");
+    }
+
+    @Test
     void claimWhenSameKeyAgainWithinItsLifetimeThenFalseAndOtherKeysUnaffected() {
         SessionIndex index = new SessionIndex.InMemory();
 

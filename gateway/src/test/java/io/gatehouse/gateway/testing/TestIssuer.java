@@ -185,6 +185,9 @@ public final class TestIssuer implements AutoCloseable {
 
     private void discovery(HttpExchange exchange) throws IOException {
         respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                // Browser-login endpoints, named for the gateway's redirects; nothing is served there.
+                + "\"authorization_endpoint\":\"" + issuer + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\","
+                + "\"end_session_endpoint\":\"" + issuer + "/logout\","
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
                 + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"]}");
     }
