@@ -3,7 +3,7 @@ package io.gatehouse.gateway.hygiene;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayClient;
-import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * echo upstream must see none of these requests; the answer is 400 (hygiene), 403 (the deny rule) or 404 (no route
  * serves the path unambiguously), never a pass.
  */
-class DenySpellingsIT extends GatewayITSupport {
+class DenySpellingsIT extends DecisionLogITSupport {
 
     private static final Map<String, String> API = Map.of("Accept", "application/json");
 
@@ -72,7 +72,10 @@ class DenySpellingsIT extends GatewayITSupport {
         GatewayClient.Response response = client().get("/ADMIN/users", API);
 
         assertThat(response.status()).as(response.body()).isEqualTo(403);
-        assertThat(response.body()).contains("path /ADMIN/users matches /admin/** ignoring letter case");
+        // An anonymous caller reads no reasons (item 13); the decision log keeps them for security.
+        assertThat(response.json().path("reasons")).isEmpty();
+        assertThat(onlyLineFor(response).path("why").path("reasons").toString())
+                .contains("path /ADMIN/users matches /admin/** ignoring letter case");
     }
 
     @Test

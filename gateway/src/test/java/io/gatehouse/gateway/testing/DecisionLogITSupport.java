@@ -34,8 +34,11 @@ public abstract class DecisionLogITSupport extends GatewayITSupport {
 
     /** Every decision-log line naming this request id, parsed. */
     protected List<JsonNode> linesFor(String requestId) {
-        return lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(line -> line.contains(requestId)).map(DecisionLogITSupport::parse).toList();
+        List<String> all;
+        synchronized (lines) { // the appender adds under its own lock while the writer thread logs
+            all = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+        return all.stream().filter(line -> line.contains(requestId)).map(DecisionLogITSupport::parse).toList();
     }
 
     /** The one line of this response's request (X-Request-Id), waiting for the writer thread; more than one fails. */
