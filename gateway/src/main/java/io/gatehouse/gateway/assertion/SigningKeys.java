@@ -103,6 +103,10 @@ public final class SigningKeys {
             }
             kept.add(k.kid());
         }
+        if (new SigningKeys(next, ttl).signingAt(switchAt).isEmpty()) {
+            throw new IllegalArgumentException("no key of the new set may sign at " + switchAt
+                    + " (every key is retired or not yet valid)");
+        }
         Instant leftRetire = (anyNew ? switchAt : now).plus(ttl).plus(VERIFIER_SKEW);
         for (SigningKey gone : keys) {
             if (kept.contains(gone.kid())) {
