@@ -133,4 +133,42 @@ class TlsReloadIT {
             assertThat(gateway.client().get("/no-device").status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void tlsWhenOperatorsOwnBundleWithReloadOnUpdateThenBootReloadsItAndDeviceCaInItsTruststoreIsTrusted() throws Exception {
+        pki = DevPki.create(dir.resolve("pki"));
+        tls = SecretVolume.create(dir.resolve("tls"));
+        tls.publishFiles(Map.of("tls.crt", pki.server().certificatePem(), "tls.key", pki.server().keyPem()));
+        try (EchoUpstream upstream = EchoUpstream.start();
+             RunningGateway gateway = RunningGateway.builder(dir).pki(pki).config("""
+                             routes:
+                               - id: echo
+                                 from: https://localhost
+                                 to: %s
+                                 policy:
+                                   allow: [{name: anyone, public: true}]
+                             """.formatted(upstream.uri()))
+                     .property("server.ssl.certificate", null)
+                     .property("server.ssl.certificate-private-key", null)
+                     .property("server.ssl.bundle", "public")
+                     .property("spring.ssl.bundle.pem.public.reload-on-update", true)
+                     .property("spring.ssl.bundle.pem.public.keystore.certificate", tls.file("tls.crt"))
+                     .property("spring.ssl.bundle.pem.public.keystore.private-key", tls.file("tls.key"))
+                     .property("spring.ssl.bundle.pem.public.truststore.certificate", pki.caPem())
+                     .property("spring.ssl.bundle.watch.file.quiet-period", "200ms")
+                     .start()) {
+            DevPki.Issued laptop = pki.issueDevice("laptop");
+            assertThat(deviceAccepted(gateway.client(), laptop)).isTrue();
+            DevPki.Issued stranger = DevPki.create(dir.resolve("stranger"), "stranger").issueDevice("foreign");
+            assertThat(deviceAccepted(gateway.client(), stranger)).isFalse();
+            DevPki.Issued renewed = pki.issueServer("server-renewed");
+
+            tls.publishFiles(Map.of("tls.crt", renewed.certificatePem(), "tls.key", renewed.keyPem()));
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> servedSerial(gateway).equals(renewed.certificate().getSerialNumber()));
+            assertThat(deviceAccepted(gateway.client(), laptop)).isTrue();
+            assertThat(gateway.client().http2().get("/h2").status()).isEqualTo(200);
+        }
+    }
 }
