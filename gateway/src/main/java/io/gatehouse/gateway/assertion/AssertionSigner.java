@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,17 +44,28 @@ public final class AssertionSigner {
     /** The claim that marks an assertion for an anonymous request; absent on every other assertion. */
     public static final String ANONYMOUS_CLAIM = "anonymous";
 
-    private final SigningKeys keys;
+    private final Supplier<SigningKeys> keys;
     private final String issuer;
     private final Clock clock;
     private final @Nullable Provider provider;
-    private final Map<String, KeySigner> signers = new ConcurrentHashMap<>();
+    /** The signers of one ring: replaced with the ring, so a reloaded key never signs with a cached old one. */
+    private volatile Signers signers;
+
+    private record Signers(SigningKeys ring, Map<String, KeySigner> byKid) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     public AssertionSigner(SigningKeys keys, String issuer, Clock clock, @Nullable Provider provider) {
+        this(() -> keys, issuer, clock, provider);
+        Objects.requireNonNull(keys, "keys");
+    }
+
+    /** Signs with whatever ring {@code keys} returns at each request (the key files may be reloaded). */
+    public AssertionSigner(Supplier<SigningKeys> keys, String issuer, Clock clock, @Nullable Provider provider) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.signers = new Signers(keys.get(), new ConcurrentHashMap<>());
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.provider = provider;
@@ -71,7 +83,13 @@ public final class AssertionSigner {
     public Assertion sign(String audience, @Nullable Identity identity, @Nullable DevicePosture device,
                           String method, String host, String path) {
         Instant now = clock.instant();
-        SigningKey key = keys.signingAt(now).orElseThrow(() -> new IllegalStateException(
+        SigningKeys ring = keys.get();
+        Signers current = signers;
+        if (current.ring() != ring) {
+            current = new Signers(ring, new ConcurrentHashMap<>());
+            signers = current;
+        }
+        SigningKey key = ring.signingAt(now).orElseThrow(() -> new IllegalStateException(
                 "no assertion signing key may sign at " + now + " (check gatehouse.signing.keys not-before/retire-after)"));
         String jti = newJti();
         Map<String, Object> http = new LinkedHashMap<>();
@@ -96,7 +114,7 @@ public final class AssertionSigner {
         }
         long iat = now.getEpochSecond();
         claims.put("iat", iat);
-        claims.put("exp", iat + keys.ttl().toSeconds());
+        claims.put("exp", iat + ring.ttl().toSeconds());
         claims.put("jti", jti);
         claims.put("http", http);
         if (device != null) {
@@ -105,7 +123,7 @@ public final class AssertionSigner {
             d.put("trust", device.trust().wireName());
             claims.put("device", d);
         }
-        return new Assertion(signers.computeIfAbsent(key.kid(), kid -> new KeySigner(key, provider)).sign(claims), jti, key.kid());
+        return new Assertion(current.byKid().computeIfAbsent(key.kid(), kid -> new KeySigner(key, provider)).sign(claims), jti, key.kid());
     }
 
     /** One key's encoded header and per-thread initialised signatures. */

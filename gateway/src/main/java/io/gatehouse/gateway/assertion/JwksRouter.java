@@ -17,17 +17,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * Serves the public assertion keys at {@code /.well-known/gatehouse/jwks.json} on every host (DESIGN.md, "Reserved
  * paths"): every key not yet retired, including the next one before it signs. Cached for 5 minutes by clients; the
  * verifier also refetches on an unknown {@code kid}, so publish a new key at least that long before its
- * {@code not-before}.
+ * {@code not-before}. Read from the ring in force at each request, so a reloaded key set is served at once.
  */
 @Configuration(proxyBeanMethods = false)
 class JwksRouter {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> jwks(SigningKeys keys, Clock clock) {
+    RouterFunction<ServerResponse> jwks(LiveSigningKeys keys, Clock clock) {
         return RouterFunctions.route(RequestPredicates.GET(ReservedPaths.JWKS), request -> ServerResponse.ok()
                 .contentType(new MediaType("application", "jwk-set+json", StandardCharsets.UTF_8))
                 .header("Cache-Control", "public, max-age=300")
-                .bodyValue(keys.publishedAt(clock.instant()).toString(true)));
+                .bodyValue(keys.get().publishedAt(clock.instant()).toString(true)));
     }
 }

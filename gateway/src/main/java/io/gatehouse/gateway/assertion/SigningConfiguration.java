@@ -6,10 +6,15 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.gatehouse.gateway.tls.KeyFileWatch;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,6 +28,9 @@ import org.springframework.core.env.Profiles;
  * configuration so that every replica signs with, and publishes, the same keys. A generated key exists only with the
  * {@code dev} profile or {@code gatehouse.signing.generate-dev-key=true}, and the log says so at ERROR level: with
  * it, each replica has its own key and every restart invalidates assertions in flight.
+ *
+ * <p>The key files are watched ({@code gatehouse.key-watch.poll-interval}) and re-read when they change, so a
+ * Secret rotated by External Secrets takes effect without a restart ({@link LiveSigningKeys}).
  */
 @Configuration(proxyBeanMethods = false)
 class SigningConfiguration {
@@ -30,16 +38,22 @@ class SigningConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SigningConfiguration.class);
 
     @Bean
-    SigningKeys signingKeys(SigningProperties properties, Environment environment, Clock clock) {
-        List<SigningKey> keys = new ArrayList<>();
-        for (int i = 0; i < properties.getKeys().size(); i++) {
-            SigningProperties.Key k = properties.getKeys().get(i);
-            if (k.getKid() == null || k.getKid().isBlank() || k.getPath() == null) {
-                throw new IllegalStateException("gatehouse.signing.keys[" + i + "] needs kid and path");
+    LiveSigningKeys signingKeys(SigningProperties properties, Environment environment, Clock clock, MeterRegistry meters,
+                                @Value("${gatehouse.key-watch.poll-interval:10s}") Duration pollInterval) {
+        List<SigningProperties.Key> configured = List.copyOf(properties.getKeys());
+        for (int i = 0; i < configured.size(); i++) {
+            SigningProperties.Key k = configured.get(i);
+            if (k.getPath() == null || (k.getKid() != null && k.getKid().isBlank())) {
+                throw new IllegalStateException("gatehouse.signing.keys[" + i + "] needs a path (and a kid, when set,"
+                        + " that is not blank)");
             }
-            ECKey key = SigningKeyLoader.load(k.getKid(), k.getPath(), k.getFormat(), k.getPassword(), k.getAlias());
-            keys.add(new SigningKey(k.getKid(), key, k.getNotBefore(), k.getRetireAfter()));
         }
+        AtomicReference<LiveSigningKeys> self = new AtomicReference<>();
+        // Before the first read: a change between the two is seen at the next look.
+        KeyFileWatch watch = configured.isEmpty() ? null : new KeyFileWatch("assertion signing keys",
+                configured.stream().map(SigningProperties.Key::getPath).toList(), () -> self.get().reload());
+        Supplier<List<SigningKey>> loader = () -> configured.stream().map(SigningConfiguration::load).toList();
+        List<SigningKey> keys = new ArrayList<>(loader.get());
         boolean devKeyAllowed = properties.isGenerateDevKey() || environment.acceptsProfiles(Profiles.of("dev"));
         if (keys.isEmpty()) {
             if (!devKeyAllowed) {
@@ -58,11 +72,29 @@ class SigningConfiguration {
             throw new IllegalStateException("no configured assertion key may sign now (" + now
                     + "): every key is retired or not yet valid");
         }
-        return ring;
+        LiveSigningKeys live = new LiveSigningKeys(ring, loader, properties.getPublishAhead(), clock, meters, watch,
+                pollInterval);
+        self.set(live);
+        return live;
+    }
+
+    /** One configured key; without a kid, the kid is the key's RFC 7638 thumbprint, so a new key is a new kid. */
+    private static SigningKey load(SigningProperties.Key k) {
+        String kid = k.getKid() != null ? k.getKid() : "(derived)";
+        ECKey key = SigningKeyLoader.load(kid, k.getPath(), k.getFormat(), k.getPassword(), k.getAlias());
+        if (k.getKid() == null) {
+            try {
+                kid = key.computeThumbprint().toString();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("cannot compute the thumbprint of " + k.getPath(), e);
+            }
+            key = new ECKey.Builder(key).keyID(kid).build();
+        }
+        return new SigningKey(kid, key, k.getNotBefore(), k.getRetireAfter());
     }
 
     @Bean
-    AssertionSigner assertionSigner(SigningKeys keys, @Value("${gatehouse.issuer:}") String issuer, Clock clock) {
+    AssertionSigner assertionSigner(LiveSigningKeys keys, @Value("${gatehouse.issuer:}") String issuer, Clock clock) {
         if (issuer.isBlank()) {
             throw new IllegalStateException("gatehouse.issuer is not set: it is the iss of every assertion and what"
                     + " backends check (e.g. https://gatehouse.corp.example)");

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code gatehouse.signing.*}: the assertion signing keys and the assertion lifetime (DESIGN.md, "The assertion
- * header"). Each key has a {@code kid}, a {@code path} (PEM, or PKCS#12 when it ends in {@code .p12}/{@code .pfx}
+ * header"). Each key has a {@code kid} (unset: the key's RFC 7638 thumbprint), a {@code path} (PEM, or PKCS#12 when it ends in {@code .p12}/{@code .pfx}
  * or {@code format: pkcs12} is set), and an optional window: {@code not-before} (it signs from then on; it is
  * published as soon as it is configured) and {@code retire-after} (from then on it is neither used nor published).
  * See docs/configuration.md for the rotation recipe.
@@ -27,6 +27,19 @@ public class SigningProperties {
     /** How long an assertion is valid ({@code exp - iat}). */
     private Duration assertionTtl = Duration.ofMinutes(2);
 
+    /**
+     * A key that appears when the key files are re-read (no restart) and has no {@code not-before} of its own is
+     * published at once and signs this much later, so every replica and every verifier's JWKS cache has it first.
+     */
+    private Duration publishAhead = Duration.ofMinutes(2);
+
+    public Duration getPublishAhead() { return publishAhead; }
+    public void setPublishAhead(Duration publishAhead) {
+        if (publishAhead == null || publishAhead.isNegative()) {
+            throw new IllegalArgumentException("gatehouse.signing.publish-ahead must be zero or positive");
+        }
+        this.publishAhead = publishAhead;
+    }
     public List<Key> getKeys() { return keys; }
     public void setKeys(List<Key> keys) { this.keys = keys; }
     public boolean isGenerateDevKey() { return generateDevKey; }

@@ -48,6 +48,13 @@ final class DeviceCaTls implements WebServerFactoryCustomizer<NettyReactiveWebSe
             log.warn("gatehouse.device-ca is not set: client certificates are not requested, every request has no device");
             return;
         }
+        if (StringUtils.hasText(ssl.getBundle())) {
+            // The operator's own bundle: its truststore must hold the device CA (docs/configuration.md).
+            ssl.setClientAuth(Ssl.ClientAuth.WANT);
+            log.info("client certificates requested (want), trusted issuers: the truststore of server.ssl.bundle {}",
+                    ssl.getBundle());
+            return;
+        }
         ssl.setTrustCertificate(deviceCa);
         ssl.setClientAuth(Ssl.ClientAuth.WANT);
         log.info("client certificates requested (want), trusted issuer: device CA {}", deviceCa);
@@ -55,7 +62,8 @@ final class DeviceCaTls implements WebServerFactoryCustomizer<NettyReactiveWebSe
 
     @Override
     public int getOrder() {
-        // After Boot's own customizer, which copies server.ssl.* onto the factory.
-        return Ordered.LOWEST_PRECEDENCE;
+        // After Boot's own customizer, which copies server.ssl.* onto the factory; before ReloadingServerTls, which
+        // turns the result (device CA included) into a reloadable SSL bundle.
+        return Ordered.LOWEST_PRECEDENCE - 10;
     }
 }

@@ -77,4 +77,54 @@ class SigningKeysTest {
 
         assertThat(ring.publishedAt(T0).toString(false)).doesNotContain("\"d\"");
     }
+
+    @Test
+    void reloadWhenFileHoldsNewKeyThenPublishedAtOnceSignsAfterPublishAheadAndOldKeepsOverlap() throws Exception {
+        SigningKeys ring = new SigningKeys(List.of(key("old", null, null)), TTL);
+        Duration ahead = Duration.ofMinutes(2);
+
+        SigningKeys next = ring.successor(List.of(key("new", null, null)), T0, ahead);
+
+        assertThat(published(next, T0)).containsExactlyInAnyOrder("old", "new");
+        assertThat(next.signingAt(T0)).get().extracting(SigningKey::kid).isEqualTo("old");
+        assertThat(next.signingAt(T0.plus(ahead))).get().extracting(SigningKey::kid).isEqualTo("new");
+        // The old key's last token (signed just before the switch) expires within ttl; it stays published until
+        // then plus the verifier's skew, and not a moment longer.
+        Instant oldGone = T0.plus(ahead).plus(TTL).plus(SigningKeys.VERIFIER_SKEW);
+        assertThat(published(next, oldGone.minusSeconds(1))).contains("old");
+        assertThat(published(next, oldGone)).containsExactly("new");
+    }
+
+    @Test
+    void reloadWhenNothingChangedThenSameWindowsKept() throws Exception {
+        SigningKey k1 = key("k1", null, null);
+        SigningKeys ring = new SigningKeys(List.of(k1), TTL).successor(List.of(k1, key("k2", null, null)), T0, TTL);
+
+        SigningKeys again = ring.successor(ring.all().stream()
+                .map(k -> new SigningKey(k.kid(), k.key(), null, null)).toList(), T0.plusSeconds(1), TTL);
+
+        // k2 keeps the not-before the first reload gave it; a second reload does not make it sign earlier.
+        assertThat(again.signingAt(T0.plusSeconds(2))).get().extracting(SigningKey::kid).isEqualTo("k1");
+        assertThat(again.signingAt(T0.plus(TTL))).get().extracting(SigningKey::kid).isEqualTo("k2");
+    }
+
+    @Test
+    void reloadWhenConfiguredKidNowNamesAnotherKeyThenRefused() throws Exception {
+        SigningKeys ring = new SigningKeys(List.of(key("k1", null, null)), TTL);
+
+        assertThatThrownBy(() -> ring.successor(List.of(key("k1", null, null)), T0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kid k1 now names a different key");
+    }
+
+    @Test
+    void reloadWhenNewSetHasNoKeyThatMaySignThenRefused() throws Exception {
+        SigningKeys ring = new SigningKeys(List.of(key("k1", null, null)), TTL);
+
+        SigningKey retiring = key("k2", null, T0.plusSeconds(10)); // a token of 2 min would outlive it
+
+        assertThatThrownBy(() -> ring.successor(List.of(retiring), T0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no key of the new set may sign");
+    }
 }

@@ -100,6 +100,15 @@ public final class DevPki {
         }
     }
 
+    /** Another server certificate for {@code localhost} and {@code 127.0.0.1} from this CA (a renewal), under its own file names. */
+    public Issued issueServer(String name) {
+        try {
+            return issue(name, true);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue server certificate " + name, e);
+        }
+    }
+
     /** An EC P-256 key pair written as PKCS#8 PEM ({@code <name>.key.pem}), e.g. for an assertion signing key. */
     public Path writeSigningKeyPem(String name) {
         try {
