@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * {@code System.out} is at the time. Unlike Logback's {@code ConsoleAppender} (whose PrintStream swallows I/O
  * errors and which stops for good on the first one it does see), it keeps trying, and it records every line stdout
  * refused ({@link PrintStream#checkError()}), so the writer can count the line as dropped and report the sink
- * failing. A failed stdout stays failed for this PrintStream (the JDK keeps its error flag), which is the truth
- * for a closed pipe.
+ * failing. A failed stdout stays failed for this PrintStream (the JDK keeps its error flag, and only a subclass may
+ * clear it), which is the truth for a closed pipe; after a full disk is freed it errs on the side of "lost".
+ * Writing to {@code FileDescriptor.out} directly would report each failure on its own, but would bypass whatever
+ * replaced {@code System.out} (a test runner's capture, whose channel raw bytes would corrupt).
  */
 final class StdoutAppender extends AppenderBase<ILoggingEvent> {
 
