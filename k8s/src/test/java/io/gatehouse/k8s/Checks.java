@@ -55,7 +55,59 @@ final class Checks {
         v.addAll(networkPolicies(objects));
         v.addAll(noSecretData(objects));
         v.addAll(selectors(objects));
+        v.addAll(gracefulShutdown(objects));
         return v;
+    }
+
+    /**
+     * The gateway drains before it exits: a preStop sleep (its endpoints are removed while it still serves), and a
+     * grace period longer than preStop + the HTTP drain ({@code SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE},
+     * Spring's default 30 s) + the decision-log drain ({@code GATEHOUSE_DECISION_LOG_DRAIN_TIMEOUT}, default 10 s).
+     */
+    static List<String> gracefulShutdown(List<HasMetadata> objects) {
+        List<String> v = new ArrayList<>();
+        for (Workloads.Workload w : new Workloads(objects).all()) {
+            if (!"gateway".equals(w.owner().getMetadata().getName())) {
+                continue;
+            }
+            PodSpec pod = w.template().getSpec();
+            for (Container c : pod.getContainers()) {
+                String who = w.describe() + " container " + c.getName();
+                var preStop = c.getLifecycle() == null ? null : c.getLifecycle().getPreStop();
+                if (preStop == null || preStop.getSleep() == null || preStop.getSleep().getSeconds() == null
+                        || preStop.getSleep().getSeconds() < 1) {
+                    v.add(who + ": no preStop sleep (endpoints would still route to a stopping pod)");
+                    continue;
+                }
+                long needed = preStop.getSleep().getSeconds()
+                        + seconds(c, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", 30)
+                        + seconds(c, "GATEHOUSE_DECISION_LOG_DRAIN_TIMEOUT", 10);
+                Long grace = pod.getTerminationGracePeriodSeconds();
+                long granted = grace == null ? 30 : grace;
+                if (granted <= needed) {
+                    v.add(who + ": terminationGracePeriodSeconds " + granted + " is not longer than preStop + HTTP"
+                            + " drain + decision-log drain = " + needed + " s");
+                }
+            }
+        }
+        return v;
+    }
+
+    /** A duration env var of the container in whole seconds ({@code 20s}, {@code 1m}), or the default. */
+    private static long seconds(Container c, String name, long defaultSeconds) {
+        for (var env : Objects.requireNonNullElse(c.getEnv(), List.<io.fabric8.kubernetes.api.model.EnvVar>of())) {
+            if (name.equals(env.getName()) && env.getValue() != null) {
+                String value = env.getValue().trim();
+                if (value.endsWith("ms")) {
+                    return (Long.parseLong(value.substring(0, value.length() - 2)) + 999) / 1000;
+                }
+                if (value.endsWith("m")) {
+                    return Long.parseLong(value.substring(0, value.length() - 1)) * 60;
+                }
+                return Long.parseLong(value.endsWith("s") ? value.substring(0, value.length() - 1) : value);
+            }
+        }
+        return defaultSeconds;
     }
 
     /** Core kinds carry no unknown field anywhere; custom kinds are ones we know. */

@@ -97,4 +97,17 @@ class ChecksCatchViolationsTest {
         assertThat(Checks.all(Kustomize.parse(broken)))
                 .singleElement().asString().contains("is not on the port named management");
     }
+
+    @Test
+    void checkWhenGatewayHasNoPreStopThenReported() {
+        assertThat(violationsAfter("preStop:", "postStart:"))
+                .singleElement().asString().contains("no preStop sleep");
+    }
+
+    @Test
+    void checkWhenGracePeriodShorterThanTheDrainsThenReported() {
+        assertThat(violationsAfter("terminationGracePeriodSeconds: 50", "terminationGracePeriodSeconds: 40"))
+                .singleElement().asString().contains("terminationGracePeriodSeconds 40 is not longer than"
+                        + " preStop + HTTP drain + decision-log drain = 40 s");
+    }
 }

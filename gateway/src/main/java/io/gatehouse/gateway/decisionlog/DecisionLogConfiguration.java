@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.util.unit.DataSize;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.reactive.WebHttpHandlerBuilderCustomizer;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
@@ -16,17 +19,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The decision-log writer ({@code gatehouse.decision-log.queue-capacity}, default 65536) with its stdout sink
- * ({@link DecisionLogSink}), and the RECORD stage.
+ * The decision-log writer with its stdout sink ({@link DecisionLogSink}) and bounds
+ * ({@code gatehouse.decision-log.queue-capacity}, default 65536 lines; {@code queue-max-bytes}, default 16MB;
+ * {@code drain-timeout}, default 10s), its health component {@code decisionLog}, and the RECORD stage.
  */
 @Configuration(proxyBeanMethods = false)
 class DecisionLogConfiguration {
 
     @Bean
     DecisionLogWriter decisionLogWriter(@Value("${gatehouse.decision-log.queue-capacity:65536}") int capacity,
+                                        @Value("${gatehouse.decision-log.queue-max-bytes:16MB}") DataSize maxBytes,
+                                        @Value("${gatehouse.decision-log.drain-timeout:10s}") Duration drainTimeout,
                                         MeterRegistry meters) {
-        DecisionLogSink.attachStdoutUnlessConfigured(DecisionLogWriter.LOGGER);
-        return new DecisionLogWriter(capacity, meters);
+        return new DecisionLogWriter(new DecisionLogWriter.Limits(capacity, maxBytes.toBytes(), drainTimeout),
+                DecisionLogSink.forLogger(DecisionLogWriter.LOGGER), meters);
+    }
+
+    /** Health component {@code decisionLog}: DOWN while the sink refuses lines. */
+    @Bean
+    HealthIndicator decisionLogHealthIndicator(DecisionLogWriter writer) {
+        return new DecisionLogHealthIndicator(writer);
     }
 
     @Bean

@@ -2,7 +2,7 @@ package io.gatehouse.gateway.device;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.TrustLevel;
@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -27,13 +28,16 @@ import reactor.core.publisher.Mono;
  * Asks device-inventory for the posture of one certificate fingerprint (DESIGN.md, "Device identity and posture").
  * Contract: {@link #posture(String)} never errors; it emits the posture, or an unknown posture with a note. Steps:
  * <ol>
- *   <li>cache (TTL {@code gatehouse.inventory.cache-ttl}): a fresh answer, "not enrolled" included, is reused;</li>
+ *   <li>cache (TTL {@code gatehouse.inventory.cache-ttl}): a fresh answer, "not enrolled" included, is reused;
+ *       while a lookup for a fingerprint is in flight, every other request for it waits for that one lookup
+ *       (Caffeine {@link AsyncCache}: one lookup per fingerprint at expiry, not a burst of identical ones);</li>
  *   <li>{@code GET {url}/v1/posture?cert_sha256=HEX} with the client-credentials token, bounded by the timeout and
  *       guarded by the circuit breaker {@code device-inventory};</li>
  *   <li>200: the JSON (REQUEST.json {@code device} field names) becomes the posture; 404: unknown, note
  *       {@code device-not-enrolled}; both cached;</li>
  *   <li>anything else (timeout, 5xx, refused, breaker open, malformed JSON): unknown, note
- *       {@code device-inventory-unreachable} saying why; not cached, so the next request asks again.</li>
+ *       {@code device-inventory-unreachable} saying why, to every request that waited for that lookup; not cached,
+ *       so the next request asks again.</li>
  * </ol>
  */
 public final class PostureClient {
@@ -42,7 +46,7 @@ public final class PostureClient {
     private final InventoryProperties properties;
     private final @Nullable InventoryTokenClient tokens;
     private final CircuitBreaker breaker;
-    private final Cache<String, PostureLookup> cache;
+    private final AsyncCache<String, PostureLookup> cache;
     private final Counter hits;
     private final Counter misses;
     private final MeterRegistry meters;
@@ -57,7 +61,7 @@ public final class PostureClient {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .expireAfterWrite(properties.cacheTtl())
-                .build();
+                .buildAsync();
         this.hits = Counter.builder("gatehouse_posture_cache_hits")
                 .description("posture lookups answered from the cache").register(meters);
         this.misses = Counter.builder("gatehouse_posture_cache_misses")
@@ -69,21 +73,47 @@ public final class PostureClient {
 
     /** The posture of the device with this certificate fingerprint (lower-case hex SHA-256); never an error. */
     public Mono<PostureLookup> posture(String sha256) {
-        PostureLookup cached = cache.getIfPresent(sha256);
-        if (cached != null) {
-            hits.increment();
-            return Mono.just(cached);
-        }
-        misses.increment();
         if (properties.url() == null) {
+            misses.increment();
             return Mono.just(PostureLookup.unreachable(sha256, "gatehouse.inventory.url is not configured"));
         }
+        boolean[] asked = {false};
+        CompletableFuture<PostureLookup> shared = shared(sha256, asked);
+        if (!asked[0] && shared.isCompletedExceptionally()) {
+            // A failed lookup leaves the cache on its completion callback, which may not have run yet: failures are
+            // never reused, so this request asks again.
+            cache.asMap().remove(sha256, shared);
+            shared = shared(sha256, asked);
+        }
+        (asked[0] ? misses : hits).increment();
+        // A failed lookup completes exceptionally, which also takes it out of the cache (failures are not cached).
+        // suppressCancel: a client that goes away must not cancel the lookup the other requests wait for.
+        return Mono.fromFuture(shared, true)
+                .onErrorResume(e -> Mono.just(PostureLookup.unreachable(sha256, describe(e))));
+    }
+
+    /** The cached or in-flight lookup for the fingerprint, or a new one ({@code asked[0]} set then). */
+    private CompletableFuture<PostureLookup> shared(String sha256, boolean[] asked) {
+        return cache.get(sha256, (key, executor) -> {
+            asked[0] = true;
+            return lookup(key);
+        });
+    }
+
+    /** The one inventory lookup for a fingerprint, started now; counted once, whoever waits for it. */
+    private CompletableFuture<PostureLookup> lookup(String sha256) {
         return ask(sha256)
                 .timeout(properties.timeout())
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
-                .doOnNext(answer -> cache.put(sha256, answer))
-                .onErrorResume(e -> Mono.just(PostureLookup.unreachable(sha256, describe(e))))
-                .doOnNext(answer -> count(answer));
+                .doOnNext(this::count)
+                .doOnError(e -> count(PostureLookup.unreachable(sha256, "")))
+                .toFuture();
+    }
+
+    /** Whether a fresh answer for this fingerprint is cached (tests wait for expiry with it). */
+    boolean isCached(String sha256) {
+        CompletableFuture<PostureLookup> entry = cache.getIfPresent(sha256);
+        return entry != null && entry.isDone() && !entry.isCompletedExceptionally();
     }
 
     public CircuitBreaker.State breakerState() {

@@ -33,7 +33,8 @@ class DecisionLogBlockHoundTest {
     void start() {
         BlockHoundExtension.install();
         BlockHoundExtension.takeFound();
-        writer = new DecisionLogWriter(1024, new SimpleMeterRegistry());
+        writer = new DecisionLogWriter(new DecisionLogWriter.Limits(1024, 1 << 20, Duration.ofSeconds(5)),
+                DecisionLogSink.forLogger(DecisionLogWriter.LOGGER), new SimpleMeterRegistry());
         writer.start();
     }
 

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -73,9 +74,13 @@ class DecisionLogEscapingTest {
         assertThat(line).contains("\"email\":\"" + text + "\"");
     }
 
-    /** The writer not started: it writes on the caller's thread, so the line is there when submit returns. */
+    /** Through the writer and the logger, as RECORD writes; stop drains, so the line is there when stop returns. */
     private String writeOne(Map<String, Object> event) {
-        new DecisionLogWriter(8, new SimpleMeterRegistry()).submit(event);
+        DecisionLogWriter writer = new DecisionLogWriter(new DecisionLogWriter.Limits(8, 1 << 20, Duration.ofSeconds(10)),
+                DecisionLogSink.forLogger(DecisionLogWriter.LOGGER), new SimpleMeterRegistry());
+        writer.start();
+        writer.submit(event);
+        writer.stop();
         assertThat(lines.list).hasSize(1);
         return lines.list.get(0).getFormattedMessage();
     }

@@ -1,11 +1,16 @@
 package io.gatehouse.gateway.decisionlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.classic.Level;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +30,7 @@ class DecisionLogSinkTest {
         System.setOut(realOut);
         logger.detachAndStopAllAppenders();
         logger.setAdditive(true);
+        logger.setLevel(null);
     }
 
     @Test
@@ -54,5 +60,33 @@ class DecisionLogSinkTest {
         assertThat(logger.getAppender(DecisionLogSink.APPENDER)).isNull();
         assertThat(logger.isAdditive()).isTrue();
         assertThat(operators.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(JSON_LINE);
+    }
+
+    @Test
+    void forLoggerWhenStdoutRefusesTheLineThenWriteThrowsAndWorksAgainOnAHealthyStdout() {
+        LineSink sink = DecisionLogSink.forLogger(loggerName);
+        System.setOut(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        }, true, StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> sink.write(JSON_LINE)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(LineSink.Disabled.class).hasMessageContaining("stdout refused the line");
+
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        assertThatNoException().isThrownBy(() -> sink.write(JSON_LINE));
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(JSON_LINE + System.lineSeparator());
+    }
+
+    @Test
+    void forLoggerWhenLoggerSwitchedOffThenWriteSaysDisabled() {
+        LineSink sink = DecisionLogSink.forLogger(loggerName);
+        logger.setLevel(Level.OFF);
+
+        assertThatThrownBy(() -> sink.write(JSON_LINE)).isInstanceOf(LineSink.Disabled.class)
+                .hasMessageContaining("is OFF");
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InventoryStub implements AutoCloseable {
 
-    enum Mode { ANSWER, SLOW, FAIL }
+    /** ANSWER at once; SLOW: hold, then 503; FAIL: 500; HELD: hold until {@link #release()}, then answer. */
+    enum Mode { ANSWER, SLOW, FAIL, HELD }
 
     private final HttpServer server;
     private final Map<String, String> postures = new ConcurrentHashMap<>();
@@ -33,6 +34,7 @@ final class InventoryStub implements AutoCloseable {
     private final AtomicInteger postureRequests = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
+    private final CountDownLatch held = new CountDownLatch(1);
     private volatile Mode mode = Mode.ANSWER;
 
     private InventoryStub(HttpServer server) {
@@ -63,6 +65,11 @@ final class InventoryStub implements AutoCloseable {
 
     void posture(String sha256, String json) {
         postures.put(sha256, json);
+    }
+
+    /** Lets the posture requests held in mode HELD (and later ones) answer. */
+    void release() {
+        held.countDown();
     }
 
     int postureRequests() {
@@ -103,7 +110,14 @@ final class InventoryStub implements AutoCloseable {
                 respond(exchange, 503, "{}");
             }
             case FAIL -> respond(exchange, 500, "{\"error\":\"boom\"}");
-            case ANSWER -> {
+            case ANSWER, HELD -> {
+                if (mode == Mode.HELD) {
+                    try {
+                        held.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 String query = exchange.getRequestURI().getQuery();
                 String sha = query == null ? "" : query.replace("cert_sha256=", "");
                 String json = postures.get(sha);
@@ -127,6 +141,7 @@ final class InventoryStub implements AutoCloseable {
     @Override
     public void close() {
         released.countDown();
+        held.countDown();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

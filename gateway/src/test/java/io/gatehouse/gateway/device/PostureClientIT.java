@@ -7,6 +7,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,5 +171,25 @@ class PostureClientIT {
         assertThat(answer.note().code()).isEqualTo("device-inventory-unreachable");
         assertThat(answer.note().text()).contains("HTTP 401");
         assertThat(stub.postureRequests()).isZero();
+    }
+
+    @Test
+    void postureWhenFiftyAskAtOnceAfterExpiryThenOneInventoryLookup() {
+        PostureClient client = client(InventoryProperties.of(stub.uri(), stub.uri().resolve("/token"), "gateway",
+                "secret").withTimeout(Duration.ofSeconds(10)).withCacheTtl(Duration.ofMillis(300)));
+        assertThat(client.posture(SHA).block().note()).isNull();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !client.isCached(SHA));
+        stub.mode(InventoryStub.Mode.HELD);
+
+        // All fifty ask while the one lookup is held at the inventory: none of them may start its own.
+        List<CompletableFuture<PostureLookup>> answers = IntStream.range(0, 50)
+                .mapToObj(i -> client.posture(SHA).toFuture()).toList();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> stub.postureRequests() >= 2);
+        stub.release();
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.get(10, TimeUnit.SECONDS).posture().trust())
+                .isEqualTo(TrustLevel.HIGH));
+        assertThat(stub.postureRequests()).as("inventory lookups: the first fill, then one for all fifty").isEqualTo(2);
+        assertThat(meters.counter("gatehouse_posture_cache_misses").count()).isEqualTo(2);
     }
 }
