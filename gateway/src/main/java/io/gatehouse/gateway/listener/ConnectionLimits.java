@@ -9,7 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,8 @@ import reactor.netty.NettyPipeline;
  *   <li>the TLS handshake deadline: a connection whose handshake has not finished by then (nothing sent, half a
  *       ClientHello, a stalled handshake) is closed;</li>
  *   <li>the request-head deadline on HTTP/1.1 ({@link RequestHeadDeadline}), placed around the HTTP/1.1 decoder:
- *       right away without ALPN, or when the first decrypted bytes pass if ALPN picked http/1.1.</li>
+ *       right away without ALPN, or when the first decrypted bytes pass if ALPN picked http/1.1; on HTTP/2 the
+ *       idle timeout that spares open streams ({@link Http2IdleTimeout}), placed likewise.</li>
  * </ol>
  * Each timeout is counted in {@code gatehouse_listener_timeouts_total{phase}}.
  */
@@ -93,11 +96,18 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         }
     }
 
-    /** Around the HTTP/1.1 decoder, Netty's or our strict one (same name); nothing on HTTP/2. */
+    /**
+     * HTTP/1.1: the head deadline around the decoder, Netty's or our strict one (same name). HTTP/2: an idle timeout
+     * that spares a connection with open streams in place of Reactor Netty's ({@link Http2IdleTimeout}).
+     */
     private void installHeadDeadline(ChannelPipeline pipeline) {
         Object codec = pipeline.get(NettyPipeline.HttpCodec);
         if (codec instanceof HttpServerCodec || codec instanceof HttpRequestDecoder) {
             new RequestHeadDeadline(headerMillis, headerTimeouts).install(pipeline, NettyPipeline.HttpCodec);
+        } else if (codec instanceof Http2FrameCodec frames
+                && pipeline.get(NettyPipeline.IdleTimeoutHandler) instanceof IdleStateHandler idle) {
+            pipeline.replace(NettyPipeline.IdleTimeoutHandler, NettyPipeline.IdleTimeoutHandler,
+                    new Http2IdleTimeout(idle.getReaderIdleTimeInMillis(), frames.connection()));
         }
     }
 

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class ListenerTimeoutsIT extends DecisionLogITSupport {
 
-    private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+    private static final Duration HANDSHAKE = Duration.ofSeconds(3);
     private static final Duration HEADER = Duration.ofMillis(1500);
     private static final Duration IDLE = Duration.ofSeconds(4);
     private static final Duration BODY_READ = Duration.ofSeconds(1);
     private static final Duration BODY = Duration.ofSeconds(3);
-    private static final Duration MARGIN = Duration.ofSeconds(2);
+    private static final Duration MARGIN = Duration.ofSeconds(3);
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
@@ -86,6 +86,7 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
         try (RawConnection connection = http11()) {
             for (int i = 0; i < 3; i++) {
                 connection.write("GET /kept-" + i + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertThat(answered(connection, "/kept-" + i)).as("request %d answered", i).isTrue();
                 assertThat(connection.closedWithin(spacing)).as("closed before request %d's spacing ended", i)
                         .isFalse();
             }
@@ -184,6 +185,31 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
         }
     }
 
+    /**
+     * A request in progress is not idle, whoever is slow: an HTTP/2 client that sends nothing while it waits for a
+     * slow upstream keeps its connection (Reactor Netty's idle timeout on HTTP/2 counts only reads).
+     */
+    @Test
+    void http2WhenUpstreamSlowerThanIdleTimeoutThenAnswered() throws IOException {
+        upstream.slow(IDLE.plus(Duration.ofSeconds(1)));
+        try (RawConnection connection = RawConnection.h2(gateway.pki(), gateway.httpsPort())) {
+            connection.headers(1, request("GET", "/h2-slow"), true);
+
+            assertThat(connection.responseHeaders(1).status().toString()).isEqualTo("200");
+        }
+    }
+
+    @Test
+    void http11WhenUpstreamSlowerThanIdleTimeoutThenAnswered() throws IOException {
+        upstream.slow(IDLE.plus(Duration.ofSeconds(1)));
+        try (RawConnection connection = http11()) {
+            connection.write("GET /h1-slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+            assertThat(connection.closedWithin(IDLE.plus(MARGIN))).isFalse();
+            assertThat(connection.received()).startsWith("HTTP/1.1 200 ").contains("\"path\":\"/h1-slow\"");
+        }
+    }
+
     /** A header block that never ends (CONTINUATION frames dripped, none with END_HEADERS) is idle to the server. */
     @Test
     void http2WhenHeaderBlockDrippedThenClosedWithinIdleTimeout() throws IOException {
@@ -244,6 +270,19 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
     private List<JsonNode> linesForPath(String path) {
         return lines.list.stream().map(event -> parse(event.getFormattedMessage()))
                 .filter(line -> path.equals(line.at("/what/path").asText())).toList();
+    }
+
+    /** Reads until the answer naming {@code path} is in (true) or the connection closed or 10 s passed (false). */
+    private static boolean answered(RawConnection connection, String path) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            if (connection.received().contains("\"path\":\"" + path + "\"")) {
+                return true;
+            }
+            if (connection.closedWithin(Duration.ofMillis(100))) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> request(String method, String path) {
