@@ -29,7 +29,7 @@ import reactor.netty.NettyPipeline;
  *       ({@code gatehouse_listener_connections});</li>
  *   <li>the TLS handshake deadline: a connection whose handshake has not finished by then (nothing sent, half a
  *       ClientHello, a stalled handshake) is closed;</li>
- *   <li>the request-head deadline on HTTP/1.1 ({@link RequestHeadDeadline}), placed around the HTTP/1.1 decoder:
+ *   <li>the request-head and unread-body deadlines on HTTP/1.1 ({@link Http1Deadlines}), placed around the HTTP/1.1 decoder:
  *       right away without ALPN, or when the first decrypted bytes pass if ALPN picked http/1.1; on HTTP/2 the
  *       idle timeout that spares open streams ({@link Http2IdleTimeout}), placed likewise.</li>
  * </ol>
@@ -37,15 +37,17 @@ import reactor.netty.NettyPipeline;
  */
 final class ConnectionLimits implements ChannelPipelineConfigurer {
 
-    private static final String HEAD_DEADLINE_INSTALLER = "gatehouse.requestHeadDeadlineInstaller";
+    private static final String DEADLINES_INSTALLER = "gatehouse.listenerDeadlinesInstaller";
 
     private final AtomicInteger open = new AtomicInteger();
     private final int maxConnections;
     private final long handshakeMillis;
     private final long headerMillis;
+    private final long bodyMillis;
     private final Counter refused;
     private final Counter handshakeTimeouts;
     private final Counter headerTimeouts;
+    private final Counter bodyTimeouts;
 
     ConnectionLimits(ListenerProperties properties, MeterRegistry meters) {
         Objects.requireNonNull(properties, "properties");
@@ -54,6 +56,7 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         this.handshakeMillis = Objects.requireNonNull(properties.tlsHandshakeTimeout(), "tlsHandshakeTimeout")
                 .toMillis();
         this.headerMillis = Objects.requireNonNull(properties.headerReadTimeout(), "headerReadTimeout").toMillis();
+        this.bodyMillis = Objects.requireNonNull(properties.bodyTimeout(), "bodyTimeout").toMillis();
         Gauge.builder("gatehouse_listener_connections", open, AtomicInteger::get)
                 .description("connections open on the public listener").register(meters);
         this.refused = Counter.builder("gatehouse_listener_connections_refused")
@@ -61,6 +64,7 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
                 .register(meters);
         this.handshakeTimeouts = timeouts(meters, "tls-handshake");
         this.headerTimeouts = timeouts(meters, "request-head");
+        this.bodyTimeouts = timeouts(meters, "request-body");
     }
 
     private static Counter timeouts(MeterRegistry meters, String phase) {
@@ -90,20 +94,21 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         });
         ChannelPipeline pipeline = channel.pipeline();
         if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
-            pipeline.addAfter(NettyPipeline.H2OrHttp11Codec, HEAD_DEADLINE_INSTALLER, new InstallOnFirstRead());
+            pipeline.addAfter(NettyPipeline.H2OrHttp11Codec, DEADLINES_INSTALLER, new InstallOnFirstRead());
         } else {
             installHeadDeadline(pipeline);
         }
     }
 
     /**
-     * HTTP/1.1: the head deadline around the decoder, Netty's or our strict one (same name). HTTP/2: an idle timeout
+     * HTTP/1.1: the head and unread-body deadlines around the decoder, Netty's or our strict one (same name). HTTP/2: an idle timeout
      * that spares a connection with open streams in place of Reactor Netty's ({@link Http2IdleTimeout}).
      */
     private void installHeadDeadline(ChannelPipeline pipeline) {
         Object codec = pipeline.get(NettyPipeline.HttpCodec);
         if (codec instanceof HttpServerCodec || codec instanceof HttpRequestDecoder) {
-            new RequestHeadDeadline(headerMillis, headerTimeouts).install(pipeline, NettyPipeline.HttpCodec);
+            new Http1Deadlines(headerMillis, bodyMillis, headerTimeouts, bodyTimeouts)
+                    .install(pipeline, NettyPipeline.HttpCodec);
         } else if (codec instanceof Http2FrameCodec frames
                 && pipeline.get(NettyPipeline.IdleTimeoutHandler) instanceof IdleStateHandler idle) {
             pipeline.replace(NettyPipeline.IdleTimeoutHandler, NettyPipeline.IdleTimeoutHandler,

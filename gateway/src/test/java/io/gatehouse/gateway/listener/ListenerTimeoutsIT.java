@@ -168,6 +168,23 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
         assertThat(onlyLineForPath("/dripped-body").at("/result/status").asInt()).isEqualTo(408);
     }
 
+    /** Answered without its body being read (no route for the host): the rest may not trickle in for ever. */
+    @Test
+    void http11WhenUnreadBodyDrippedAfterAnswerThenClosedWithinBodyTimeout() throws IOException {
+        try (RawConnection connection = http11()) {
+            connection.write("POST /unread HTTP/1.1\r\nHost: nowhere.localhost\r\nContent-Length: 100\r\n\r\n");
+            long started = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 30 && !closed; i++) {
+                closed = dripOrClosed(connection, "b", Duration.ofMillis(300));
+            }
+
+            assertThat(closed).as("closed while dripping").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(BODY.plus(MARGIN));
+            assertThat(connection.received()).startsWith("HTTP/1.1 404 ");
+        }
+    }
+
     @Test
     void http2WhenIdleAfterPrefaceThenClosedWithinIdleTimeout() throws IOException {
         try (RawConnection connection = RawConnection.h2(gateway.pki(), gateway.httpsPort())) {
