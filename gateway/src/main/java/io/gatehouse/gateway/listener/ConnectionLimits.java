@@ -29,9 +29,10 @@ import reactor.netty.NettyPipeline;
  *       ({@code gatehouse_listener_connections});</li>
  *   <li>the TLS handshake deadline: a connection whose handshake has not finished by then (nothing sent, half a
  *       ClientHello, a stalled handshake) is closed;</li>
- *   <li>the request-head and unread-body deadlines on HTTP/1.1 ({@link Http1Deadlines}), placed around the HTTP/1.1 decoder:
- *       right away without ALPN, or when the first decrypted bytes pass if ALPN picked http/1.1; on HTTP/2 the
- *       idle timeout that spares open streams ({@link Http2IdleTimeout}), placed likewise.</li>
+ *   <li>the request-head and unread-body deadlines on HTTP/1.1 ({@link Http1Deadlines}), placed around the
+ *       HTTP/1.1 decoder: right away without ALPN, or when the first decrypted bytes pass if ALPN picked
+ *       http/1.1; on HTTP/2 the idle timeout that spares open streams ({@link Http2IdleTimeout}), placed
+ *       likewise.</li>
  * </ol>
  * Each timeout is counted in {@code gatehouse_listener_timeouts_total{phase}}.
  */
@@ -96,15 +97,15 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
             pipeline.addAfter(NettyPipeline.H2OrHttp11Codec, DEADLINES_INSTALLER, new InstallOnFirstRead());
         } else {
-            installHeadDeadline(pipeline);
+            installDeadlines(pipeline);
         }
     }
 
     /**
-     * HTTP/1.1: the head and unread-body deadlines around the decoder, Netty's or our strict one (same name). HTTP/2: an idle timeout
-     * that spares a connection with open streams in place of Reactor Netty's ({@link Http2IdleTimeout}).
+     * HTTP/1.1: the head and unread-body deadlines around the decoder, Netty's or our strict one (same name).
+     * HTTP/2: an idle timeout that spares a connection with open streams, in place of Reactor Netty's.
      */
-    private void installHeadDeadline(ChannelPipeline pipeline) {
+    private void installDeadlines(ChannelPipeline pipeline) {
         Object codec = pipeline.get(NettyPipeline.HttpCodec);
         if (codec instanceof HttpServerCodec || codec instanceof HttpRequestDecoder) {
             new Http1Deadlines(headerMillis, bodyMillis, headerTimeouts, bodyTimeouts)
@@ -122,7 +123,7 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ChannelPipeline pipeline = ctx.pipeline();
-            installHeadDeadline(pipeline);
+            installDeadlines(pipeline);
             pipeline.remove(this);
             ctx.fireChannelRead(msg);
         }

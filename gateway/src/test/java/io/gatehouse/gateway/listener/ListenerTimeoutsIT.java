@@ -8,10 +8,15 @@ import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.RawConnection;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,10 +50,12 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
     }
 
     @Test
-    void tcpWhenNothingSentThenClosedWithinHandshakeTimeout() throws IOException {
+    void tcpWhenNothingSentThenClosedWithinHandshakeTimeout() throws Exception {
+        double before = timeouts("tls-handshake");
         try (RawConnection connection = RawConnection.tcp(gateway.httpsPort())) {
             assertThat(connection.closedWithin(HANDSHAKE.plus(MARGIN))).isTrue();
         }
+        assertThat(timeouts("tls-handshake")).isGreaterThan(before);
     }
 
     @Test
@@ -112,11 +119,15 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
             assertThat(connection.received()).startsWith("HTTP/1.1 408 ");
         }
         assertThat(upstream.received()).isEmpty();
-        assertThat(linesForPath("/dripped")).as("no request reached RECORD").isEmpty();
+        // No request reached RECORD, and the 408 is no decoder refusal (that hook would log a line without a path).
+        assertThat(lines.list).map(event -> parse(event.getFormattedMessage()))
+                .noneMatch(line -> "/dripped".equals(line.at("/what/path").asText())
+                        || line.at("/result/status").asInt() == 408 && line.at("/what/path").isNull());
     }
 
     @Test
-    void http11WhenHeaderHalfSentThenAnswered408AndClosedWithinHeaderTimeout() throws IOException {
+    void http11WhenHeaderHalfSentThenAnswered408AndClosedWithinHeaderTimeout() throws Exception {
+        double before = timeouts("request-head");
         try (RawConnection connection = http11()) {
             connection.write("GET /half HTTP/1.1\r\nHo");
 
@@ -124,6 +135,7 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
             assertThat(connection.received()).startsWith("HTTP/1.1 408 ");
         }
         assertThat(upstream.received()).isEmpty();
+        assertThat(timeouts("request-head")).isGreaterThan(before);
     }
 
     /** The second request's head is half sent behind a complete first request: the first is answered, then 408. */
@@ -140,7 +152,8 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
     }
 
     @Test
-    void http11WhenBodyHalfSentThenClosedWithinBodyReadTimeout() throws IOException {
+    void http11WhenBodyHalfSentThenClosedWithinBodyReadTimeout() throws Exception {
+        double before = timeouts("request-body");
         try (RawConnection connection = http11()) {
             connection.write("POST /half-body HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc");
 
@@ -148,6 +161,7 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
             assertThat(connection.received()).doesNotStartWith("HTTP/1.1 200 ");
         }
         assertThat(onlyLineForPath("/half-body").at("/result/status").asInt()).isEqualTo(408);
+        assertThat(timeouts("request-body")).isGreaterThan(before);
     }
 
     /** Each byte comes before the read timeout; the whole body must still arrive within the body timeout. */
@@ -300,6 +314,15 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
             }
         }
         return false;
+    }
+
+    /** {@code gatehouse_listener_timeouts_total{phase}} as the management port shows it now (0 if absent). */
+    private double timeouts(String phase) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                gateway.managementUri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher value = Pattern.compile("(?m)^gatehouse_listener_timeouts_total\\{[^}]*phase=\"" + phase
+                + "\"[^}]*\\} (\\S+)$").matcher(metrics);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
     private static Map<String, String> request(String method, String path) {
