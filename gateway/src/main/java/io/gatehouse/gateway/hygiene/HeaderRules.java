@@ -40,6 +40,18 @@ public final class HeaderRules {
                 .or(() -> framing(headers));
     }
 
+    /**
+     * A request from a client that names no host: RFC 9112, 3.2 (HTTP/1.1) and RFC 9113, 8.3.1 (https over HTTP/2,
+     * where Netty turns {@code :authority} into Host) call it malformed. Reactor Netty would fill in the listener's
+     * own address and the request would be routed by that. HTTP/1.0 had no Host, but a route picked by the
+     * gateway's own address is no better a guess there. Separate from {@link #check}: a test's mock request has
+     * no Host unless it sets one.
+     */
+    public static Optional<Rejection> missingHost(HttpHeaders headers) {
+        return headers.containsKey(HttpHeaders.HOST) ? Optional.empty()
+                : Optional.of(new Rejection(RejectedPattern.MISSING_HOST, "(none)", "header", "Host"));
+    }
+
     private static Optional<Rejection> controlCharacter(String name, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -33,6 +33,7 @@ public enum RejectedPattern {
     NOT_ORIGIN_PATH("not-origin-path", "path does not start with '/'"),
     // --- headers --------------------------------------------------------------------------------------------------
     DUPLICATE_HOST("duplicate-host", "more than one Host header"),
+    MISSING_HOST("missing-host", "no Host header (HTTP/1.1 requires one, HTTP/2 :authority or Host)"),
     MALFORMED_HOST("malformed-host", "malformed Host header"),
     HOST_MISMATCH("host-mismatch", "Host header disagrees with the absolute-form request target"),
     CONTENT_LENGTH_AND_TRANSFER_ENCODING("content-length-and-transfer-encoding",

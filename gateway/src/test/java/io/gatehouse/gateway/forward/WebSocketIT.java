@@ -7,9 +7,11 @@ import io.gatehouse.gateway.testing.RunningGateway;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -24,7 +26,12 @@ class WebSocketIT extends GatewayITSupport {
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
-        builder.property("gatehouse.forward.response-timeout", "1s");
+        builder.property("gatehouse.forward.response-timeout", "1s")
+                // The listener's timeouts are for HTTP requests; an upgraded connection may stay quiet longer.
+                .property("gatehouse.listener.header-read-timeout", "1s")
+                .property("gatehouse.listener.body-read-timeout", "1s")
+                .property("gatehouse.listener.body-timeout", "1s")
+                .property("server.netty.idle-timeout", "1s");
     }
 
     @Override
@@ -32,7 +39,7 @@ class WebSocketIT extends GatewayITSupport {
         wsUpstream = HttpServer.create().host("127.0.0.1").port(0)
                 .handle((req, res) -> {
                     handshakeAssertion.set(req.requestHeaders().get("X-Gatehouse-Assertion"));
-                    return res.sendWebsocket((in, out) -> out.sendString(in.receive().asString().take(1)));
+                    return res.sendWebsocket((in, out) -> out.sendString(in.receive().asString()));
                 })
                 .bindNow(Duration.ofSeconds(10));
         return """
@@ -71,7 +78,8 @@ class WebSocketIT extends GatewayITSupport {
 
     @Test
     void websocketWhenQuietLongerThanResponseTimeoutThenStillOpen() throws Exception {
-        // The response timeout (1 s here) covers an upstream's HTTP answer; an upgraded connection may stay quiet.
+        // The response timeout and the listener's timeouts (1 s here) cover HTTP requests and answers; an upgraded
+        // connection may stay quiet.
         String echoed = tlsClient().websocket(WebsocketClientSpec.builder().build())
                 .uri("wss://127.0.0.1:" + gateway.httpsPort() + "/quiet")
                 .handle((in, out) -> out.sendString(Mono.just("after a pause").delayElement(Duration.ofMillis(2500)))
@@ -79,6 +87,19 @@ class WebSocketIT extends GatewayITSupport {
                 .blockFirst(Duration.ofSeconds(20));
 
         assertThat(echoed).isEqualTo("after a pause");
+    }
+
+    /** The bytes of an upgraded connection are no request head: the header timeout (1 s here) does not cut it. */
+    @Test
+    void websocketWhenMessagesSpacedLongerThanListenerTimeoutsThenStillOpen() throws Exception {
+        List<String> echoed = tlsClient().websocket(WebsocketClientSpec.builder().build())
+                .uri("wss://127.0.0.1:" + gateway.httpsPort() + "/spaced")
+                .handle((in, out) -> out.sendString(Flux.just("one", "two", "three")
+                                .delayElements(Duration.ofMillis(1500)))
+                        .then().thenMany(in.receive().asString().take(3)))
+                .collectList().block(Duration.ofSeconds(20));
+
+        assertThat(echoed).containsExactly("one", "two", "three");
     }
 
     @Test

@@ -97,4 +97,17 @@ class HeaderRulesTest {
 
         assertThat(rejection.message()).doesNotContain("secret-token").contains("(value not shown)");
     }
+
+    @Test
+    void missingHostWhenNoHostThenRejectsElseEmpty() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.add("Accept", "*/*");
+
+        Rejection rejection = HeaderRules.missingHost(headers).orElseThrow();
+        headers.add("Host", "app.corp.example");
+
+        assertThat(rejection.pattern()).isEqualTo(RejectedPattern.MISSING_HOST);
+        assertThat(rejection.message()).startsWith("no Host header");
+        assertThat(HeaderRules.missingHost(headers)).isEmpty();
+    }
 }

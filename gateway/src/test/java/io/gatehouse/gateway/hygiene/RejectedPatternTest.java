@@ -91,7 +91,8 @@ class RejectedPatternTest {
 
     @Test
     void everyPathRowHasAnExample() {
-        Set<RejectedPattern> headerRows = EnumSet.of(RejectedPattern.DUPLICATE_HOST, RejectedPattern.MALFORMED_HOST,
+        Set<RejectedPattern> headerRows = EnumSet.of(RejectedPattern.DUPLICATE_HOST, RejectedPattern.MISSING_HOST,
+                RejectedPattern.MALFORMED_HOST,
                 RejectedPattern.HOST_MISMATCH, RejectedPattern.CONTENT_LENGTH_AND_TRANSFER_ENCODING,
                 RejectedPattern.DUPLICATE_CONTENT_LENGTH, RejectedPattern.MALFORMED_CONTENT_LENGTH,
                 RejectedPattern.UNSUPPORTED_TRANSFER_ENCODING, RejectedPattern.HEADER_CONTROL_CHARACTER,

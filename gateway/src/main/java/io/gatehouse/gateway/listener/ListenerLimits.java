@@ -1,0 +1,50 @@
+package io.gatehouse.gateway.listener;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts {@link ListenerProperties} on the public (TLS) listener; the management listener is left alone (it is not
+ * reachable from outside the cluster). Per accepted connection, {@link ConnectionLimits}: the cap on open
+ * connections, the TLS handshake deadline and the HTTP/1.1 request-head deadline. The request-body timeouts are
+ * {@link RequestBodyTimeouts}, per request.
+ */
+@Component
+final class ListenerLimits implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(ListenerLimits.class);
+
+    private final ListenerProperties properties;
+    private final ObjectProvider<MeterRegistry> meters;
+
+    ListenerLimits(ListenerProperties properties, ObjectProvider<MeterRegistry> meters) {
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+        if (!Ssl.isEnabled(factory.getSsl())) {
+            return;
+        }
+        ConnectionLimits limits = new ConnectionLimits(properties, meters.getIfAvailable(SimpleMeterRegistry::new));
+        factory.addServerCustomizers(server -> server.doOnChannelInit(limits));
+        log.info("public listener limits: TLS handshake {}, request head {}, body gap {}, body {}, {} connections",
+                properties.tlsHandshakeTimeout(), properties.headerReadTimeout(), properties.bodyReadTimeout(),
+                properties.bodyTimeout(), properties.maxConnections());
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}
