@@ -52,6 +52,10 @@ final class Http1Deadlines {
     private final Counter bodyTimeouts;
     /** No head or body is being read: between requests. */
     private boolean awaitingHead = true;
+    /** When the first byte of the head being read came ({@link System#nanoTime()}), 0 when none is being read. */
+    private long headStarted;
+    /** When the head of the request whose body is being read came, 0 when no body is being read. */
+    private long bodyStarted;
     private @Nullable ScheduledFuture<?> headDeadline;
     private @Nullable ScheduledFuture<?> bodyDeadline;
     /** Requests whose final answer has not been written in full. */
@@ -83,11 +87,30 @@ final class Http1Deadlines {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (awaitingHead && !upgraded && headDeadline == null && msg instanceof ByteBuf bytes
-                    && bytes.isReadable()) {
-                headDeadline = ctx.executor().schedule(() -> headExpired(ctx), headerMillis, TimeUnit.MILLISECONDS);
+            if (awaitingHead && !upgraded && headStarted == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+                headStarted = System.nanoTime();
             }
             ctx.fireChannelRead(msg);
+        }
+
+        /**
+         * The decoder has handled every byte of this read by now. A clock is set only if a head or body is still
+         * incomplete after it: most requests arrive whole in one read and never schedule a task.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!upgraded && awaitingHead && headStarted != 0 && headDeadline == null) {
+                headDeadline = ctx.executor().schedule(() -> headExpired(ctx), left(headStarted, headerMillis),
+                        TimeUnit.NANOSECONDS);
+            } else if (!upgraded && !awaitingHead && bodyStarted != 0 && bodyDeadline == null) {
+                bodyDeadline = ctx.executor().schedule(() -> bodyExpired(ctx, false), left(bodyStarted, bodyMillis),
+                        TimeUnit.NANOSECONDS);
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        private static long left(long started, long limitMillis) {
+            return Math.max(0, started + TimeUnit.MILLISECONDS.toNanos(limitMillis) - System.nanoTime());
         }
 
         private void headExpired(ChannelHandlerContext ctx) {
@@ -104,6 +127,20 @@ final class Http1Deadlines {
             }
         }
 
+        private void bodyExpired(ChannelHandlerContext ctx, boolean graceOver) {
+            bodyDeadline = null;
+            if (awaitingHead || upgraded || !ctx.channel().isActive()) {
+                return;
+            }
+            if (unanswered > 0 && !graceOver) {
+                bodyDeadline = ctx.executor().schedule(() -> bodyExpired(ctx, true), GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            bodyTimeouts.increment();
+            ctx.close();
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             headDeadline = cancel(headDeadline);
@@ -117,31 +154,18 @@ final class Http1Deadlines {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest) {
+                headStarted = 0;
                 headDeadline = cancel(headDeadline);
                 awaitingHead = false;
                 unanswered++;
-                bodyDeadline = ctx.executor().schedule(() -> bodyExpired(ctx, false), bodyMillis,
-                        TimeUnit.MILLISECONDS);
+                bodyStarted = System.nanoTime();
             }
             if (msg instanceof LastHttpContent) {
                 awaitingHead = true;
+                bodyStarted = 0;
                 bodyDeadline = cancel(bodyDeadline);
             }
             ctx.fireChannelRead(msg);
-        }
-
-        private void bodyExpired(ChannelHandlerContext ctx, boolean graceOver) {
-            bodyDeadline = null;
-            if (awaitingHead || upgraded || !ctx.channel().isActive()) {
-                return;
-            }
-            if (unanswered > 0 && !graceOver) {
-                bodyDeadline = ctx.executor().schedule(() -> bodyExpired(ctx, true), GRACE_MILLIS,
-                        TimeUnit.MILLISECONDS);
-                return;
-            }
-            bodyTimeouts.increment();
-            ctx.close();
         }
 
         @Override
