@@ -48,7 +48,9 @@ final class LoginPages {
         return ServerResponse.ok().contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Cache-Control", "no-store")
                 .header("X-Frame-Options", "DENY")
-                .header("Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'")
+                // No form-action: browsers apply it to the POST's redirect too, and that 303 goes to the IdP's
+                // end_session_endpoint on another origin (Chromium then stays on this page).
+                .header("Content-Security-Policy", "frame-ancestors 'none'")
                 .bodyValue(HtmlPage.render("Sign out", body));
     }
 
