@@ -36,7 +36,9 @@ final class Checks {
             "PeerAuthentication", Set.of("security.istio.io/v1"),
             "AuthorizationPolicy", Set.of("security.istio.io/v1"),
             "CiliumNetworkPolicy", Set.of("cilium.io/v2"),
-            "ClusterPolicy", Set.of("kyverno.io/v1"));
+            "ClusterPolicy", Set.of("kyverno.io/v1"),
+            "PrometheusRule", Set.of("monitoring.coreos.com/v1"),
+            "PodMonitor", Set.of("monitoring.coreos.com/v1"));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterPolicy", "ClusterRole",
             "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition");

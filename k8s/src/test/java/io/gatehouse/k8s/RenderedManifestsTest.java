@@ -20,7 +20,7 @@ class RenderedManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/cilium", "policies"})
+    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/cilium", "policies", "observability"})
     void renderWhenOverlayBuiltThenScopesAndKindsAreRight(String kustomization) {
         List<HasMetadata> objects = Kustomize.render(kustomization);
 
