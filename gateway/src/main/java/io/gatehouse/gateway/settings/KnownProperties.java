@@ -90,7 +90,12 @@ public final class KnownProperties {
         for (JsonNode property : metadata.path("properties")) {
             String name = property.path("name").asText("");
             if (ConfigurationPropertyName.isValid(name) && ROOT.isAncestorOf(ConfigurationPropertyName.of(name))) {
-                types.putIfAbsent(name, property.path("type").asText("java.lang.String"));
+                // An entry that only adds a description or default to a generated one has no type of its own.
+                String type = property.path("type").asText("");
+                if (!type.isEmpty() || !types.containsKey(name)) {
+                    types.merge(name, type.isEmpty() ? "java.lang.String" : type,
+                            (old, next) -> type.isEmpty() ? old : next);
+                }
             }
         }
     }

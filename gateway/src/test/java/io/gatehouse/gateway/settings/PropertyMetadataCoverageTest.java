@@ -2,6 +2,8 @@ package io.gatehouse.gateway.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
@@ -70,6 +72,23 @@ class PropertyMetadataCoverageTest {
                 "gatehouse.bearer.issuers", "gatehouse.forward.pool.max-connections");
         assertThat(keys).allSatisfy(key -> assertThat(known.names()).as("metadata for %s", key)
                 .anyMatch(name -> name.equals(key) || name.startsWith(key + ".") || name.startsWith(key + "[")));
+    }
+
+    @Test
+    void metadataWhenGeneratedForTheGatewayThenEveryGatehousePropertyHasADescription() throws Exception {
+        JsonNode metadata = new ObjectMapper().readTree(
+                Path.of("target/classes").resolve(KnownProperties.METADATA).toFile());
+        List<String> undescribed = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (JsonNode property : metadata.path("properties")) {
+            String name = property.path("name").asText();
+            if (name.startsWith("gatehouse.")) {
+                (property.path("description").asText("").isBlank() ? undescribed : described).add(name);
+            }
+        }
+        assertThat(described).contains("gatehouse.oidc.issuer-uri", "gatehouse.signing.keys",
+                "gatehouse.strict-properties");
+        assertThat(undescribed).as("gatehouse.* properties without a description (IDE help, docs)").isEmpty();
     }
 
     private static List<String> properties(Class<?> type) {
