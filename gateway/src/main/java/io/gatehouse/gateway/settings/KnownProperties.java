@@ -6,24 +6,19 @@ import java.beans.PropertyDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
-import org.springframework.util.ClassUtils;
 
 /**
  * Every {@code gatehouse.*} key the gateway reads, from the configuration metadata on the class path
@@ -109,7 +104,7 @@ public final class KnownProperties {
             for (int i = 0; i < parsed.getNumberOfElements(); i++) {
                 prefix.add(new Literal(parsed.getElement(i, Form.DASHED)));
             }
-            addPatterns(patterns, prefix, name, Shape.parse(type, loader), 0);
+            addPatterns(patterns, prefix, name, PropertyShape.parse(type, loader), 0);
         });
         patterns.sort(Comparator.comparing(Pattern::display));
         return new KnownProperties(patterns);
@@ -208,7 +203,7 @@ public final class KnownProperties {
         return display;
     }
 
-    private static void addPatterns(List<Pattern> out, List<Element> prefix, String display, Shape shape,
+    private static void addPatterns(List<Pattern> out, List<Element> prefix, String display, PropertyShape shape,
                                     int depth) {
         if (depth > MAX_DEPTH) {
             return;
@@ -216,7 +211,7 @@ public final class KnownProperties {
         switch (shape.kind()) {
             case SCALAR -> out.add(new Pattern(List.copyOf(prefix), display));
             case LIST -> {
-                if (shape.element().kind() == Kind.SCALAR) {
+                if (shape.element().kind() == PropertyShape.Kind.SCALAR) {
                     out.add(new Pattern(List.copyOf(prefix), display)); // a comma-separated value
                 }
                 addPatterns(out, with(prefix, new Index()), display + "[*]", shape.element(), depth + 1);
@@ -225,7 +220,7 @@ public final class KnownProperties {
             case BEAN -> {
                 Map<String, Type> properties = beanProperties(shape.type());
                 properties.forEach((property, type) -> addPatterns(out, with(prefix, new Literal(property)),
-                        display + "." + property, Shape.of(type), depth + 1));
+                        display + "." + property, PropertyShape.of(type), depth + 1));
             }
         }
     }
@@ -248,7 +243,7 @@ public final class KnownProperties {
         for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
             if (descriptor.getWriteMethod() != null) {
                 properties.put(dashed(descriptor.getName()), descriptor.getWriteMethod().getGenericParameterTypes()[0]);
-            } else if (descriptor.getReadMethod() != null && Shape.isGatehouseBean(descriptor.getPropertyType())) {
+            } else if (descriptor.getReadMethod() != null && PropertyShape.isGatehouseBean(descriptor.getPropertyType())) {
                 properties.put(dashed(descriptor.getName()), descriptor.getPropertyType());
             }
         }
@@ -265,90 +260,6 @@ public final class KnownProperties {
             }
         }
         return out.toString();
-    }
-
-    private enum Kind { SCALAR, LIST, MAP, BEAN }
-
-    /** What a property's type makes of the keys below it. */
-    private record Shape(Kind kind, @Nullable Shape elementOrNull, Class<?> type) {
-
-        Shape element() {
-            return Objects.requireNonNull(elementOrNull, "element");
-        }
-
-        static Shape scalar() {
-            return new Shape(Kind.SCALAR, null, Object.class);
-        }
-
-        static boolean isGatehouseBean(Class<?> type) {
-            return type.getName().startsWith("io.gatehouse.") && !type.isEnum() && !type.isInterface();
-        }
-
-        /** From a metadata type name such as {@code java.util.Map<java.lang.String,a.b.C$D>}. */
-        static Shape parse(String typeName, ClassLoader loader) {
-            String name = typeName.replace(" ", "");
-            if (name.endsWith("[]")) {
-                return new Shape(Kind.LIST, parse(name.substring(0, name.length() - 2), loader), Object.class);
-            }
-            int open = name.indexOf('<');
-            String raw = open < 0 ? name : name.substring(0, open);
-            List<String> arguments = open < 0 ? List.of() : splitArguments(name.substring(open + 1, name.length() - 1));
-            Class<?> type = load(raw, loader);
-            if (type == null) {
-                return scalar();
-            }
-            if (Collection.class.isAssignableFrom(type)) {
-                return new Shape(Kind.LIST, arguments.isEmpty() ? scalar() : parse(arguments.get(0), loader), type);
-            }
-            if (Map.class.isAssignableFrom(type)) {
-                return new Shape(Kind.MAP, arguments.size() < 2 ? scalar() : parse(arguments.get(1), loader), type);
-            }
-            return isGatehouseBean(type) ? new Shape(Kind.BEAN, null, type) : scalar();
-        }
-
-        static Shape of(Type type) {
-            if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw) {
-                Type[] arguments = parameterized.getActualTypeArguments();
-                if (Collection.class.isAssignableFrom(raw)) {
-                    return new Shape(Kind.LIST, of(arguments[0]), raw);
-                }
-                if (Map.class.isAssignableFrom(raw)) {
-                    return new Shape(Kind.MAP, of(arguments[1]), raw);
-                }
-                return of(raw);
-            }
-            if (type instanceof Class<?> c) {
-                if (c.isArray()) {
-                    return new Shape(Kind.LIST, of(c.getComponentType()), c);
-                }
-                return isGatehouseBean(c) ? new Shape(Kind.BEAN, null, c) : scalar();
-            }
-            return scalar();
-        }
-
-        private static List<String> splitArguments(String text) {
-            List<String> out = new ArrayList<>();
-            int depth = 0;
-            int start = 0;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                depth += c == '<' ? 1 : c == '>' ? -1 : 0;
-                if (c == ',' && depth == 0) {
-                    out.add(text.substring(start, i));
-                    start = i + 1;
-                }
-            }
-            out.add(text.substring(start));
-            return out;
-        }
-
-        private static @Nullable Class<?> load(String name, ClassLoader loader) {
-            try {
-                return ClassUtils.forName(name, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return null;
-            }
-        }
     }
 
     @Override

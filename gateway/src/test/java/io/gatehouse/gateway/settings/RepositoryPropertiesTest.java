@@ -22,7 +22,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 /**
  * Every {@code gatehouse.*} key and {@code GATEHOUSE_*} variable the repository itself hands to the gateway passes
  * the startup check: docker-compose.yml, the Kubernetes manifests, scripts/run (demo/stack.env), the bench and e2e
- * launches and the gateway's own tests. Each source is put into an environment as it would reach the gateway
+ * launches, the gateway's own tests, and the tables of docs/configuration.md. Each source is put into an environment as it would reach the gateway
  * (variables as environment variables, {@code --key=value} as the command line) and checked by
  * {@link UnknownPropertyCheck#find}.
  */
@@ -32,6 +32,7 @@ class RepositoryPropertiesTest {
     private static final Pattern VARIABLE = Pattern.compile("(?m)^\\s*(?:-\\s*name:\\s*)?(GATEHOUSE_[A-Z0-9_]+)\\s*:?");
     private static final Pattern ARGUMENT = Pattern.compile("--(gatehouse\\.[A-Za-z0-9.\\[\\]_-]+)=");
     private static final Pattern JAVA_KEY = Pattern.compile("(?:put|property)\\(\"(gatehouse\\.[A-Za-z0-9.\\[\\]_-]+)\"");
+    private static final Pattern DOCUMENTED = Pattern.compile("(?m)^\\| `(gatehouse\\.[A-Za-z0-9.\\[\\]_-]+)`");
     // hello-app's settings (the verifier library), passed to it by the same scripts; never the gateway's.
     private static final String VERIFIER = "gatehouse.verifier.";
 
@@ -99,6 +100,19 @@ class RepositoryPropertiesTest {
         assertThat(keys).containsKeys("gatehouse.inventory.cache-ttl", "gatehouse.listener.max-connections");
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("tests", keys));
+        assertThat(UnknownPropertyCheck.find(environment, known)).isEmpty();
+    }
+
+    @Test
+    void checkWhenKeysDocumentedInConfigurationTablesThenAllKnown() {
+        Matcher m = DOCUMENTED.matcher(read(ROOT.resolve("docs/configuration.md")));
+        Map<String, Object> keys = new LinkedHashMap<>();
+        while (m.find()) {
+            keys.put(m.group(1).replace("[i]", "[0]"), "value");
+        }
+        assertThat(keys).containsKeys("gatehouse.signing.keys[0].retire-after", "gatehouse.strict-properties");
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("docs/configuration.md", keys));
         assertThat(UnknownPropertyCheck.find(environment, known)).isEmpty();
     }
 
