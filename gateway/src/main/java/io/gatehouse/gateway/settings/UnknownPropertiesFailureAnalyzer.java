@@ -8,7 +8,8 @@ public final class UnknownPropertiesFailureAnalyzer extends AbstractFailureAnaly
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnknownPropertiesException cause) {
-        return new FailureAnalysis("The gateway does not read " + cause.getMessage(),
+        return new FailureAnalysis(cause.getMessage() + "\n\nThe gateway reads no such key: Spring would ignore it and"
+                + " leave the default of the key meant in force.",
                 "Correct the spelling of each key where it is set, or remove it. Every known key is in"
                         + " docs/configuration.md and in META-INF/spring-configuration-metadata.json of the gateway"
                         + " jar. To start anyway and only log unknown keys, set gatehouse.strict-properties=false.",
