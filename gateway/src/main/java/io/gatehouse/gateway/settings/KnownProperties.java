@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -35,6 +36,7 @@ public final class KnownProperties {
     static final String ADDITIONAL_METADATA = "META-INF/additional-spring-configuration-metadata.json";
     static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("gatehouse");
     private static final int MAX_DEPTH = 4;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private sealed interface Element permits Literal, Index, AnyKey {
     }
@@ -70,7 +72,11 @@ public final class KnownProperties {
             try {
                 for (URL url : Collections.list(loader.getResources(resource))) {
                     try (InputStream in = url.openStream()) {
-                        readInto(new ObjectMapper().readTree(in), types);
+                        // Every Spring jar has a metadata file, some of 500 KB: parse only the ones with our keys.
+                        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                        if (text.contains("\"gatehouse.")) {
+                            readInto(MAPPER.readTree(text), types);
+                        }
                     }
                 }
             } catch (IOException e) {
