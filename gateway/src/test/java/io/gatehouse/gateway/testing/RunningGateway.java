@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.reactive.context.StandardReactiveWebEnvironment;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * The gateway application started in this JVM on random ports: HTTPS on the public port with the {@link DevPki}
@@ -95,6 +98,7 @@ public final class RunningGateway implements AutoCloseable {
         private String yaml = "routes: []\n";
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private final List<String> profiles = new ArrayList<>();
+        private final Map<String, Object> environmentVariables = new LinkedHashMap<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -115,6 +119,15 @@ public final class RunningGateway implements AutoCloseable {
         /** A Spring property; a later call for the same key wins. {@code null} removes a default. */
         public Builder property(String key, Object value) {
             properties.put(key, value);
+            return this;
+        }
+
+        /**
+         * An environment variable as the gateway's process would see it ({@code GATEHOUSE_OIDC_ISSUERURI}), on top of
+         * this JVM's real ones; it reaches Spring exactly as a real one would (relaxed binding, its origin).
+         */
+        public Builder environmentVariable(String name, String value) {
+            environmentVariables.put(name, value);
             return this;
         }
 
@@ -151,6 +164,16 @@ public final class RunningGateway implements AutoCloseable {
             String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             SpringApplicationBuilder app = new SpringApplicationBuilder(GatewayApplication.class)
                     .profiles(profiles.toArray(String[]::new));
+            if (!environmentVariables.isEmpty()) {
+                StandardReactiveWebEnvironment environment = new StandardReactiveWebEnvironment();
+                Map<String, Object> variables = new LinkedHashMap<>(environment.getSystemEnvironment());
+                variables.putAll(environmentVariables);
+                environment.getPropertySources().replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+                app.environment(environment);
+            }
             return new RunningGateway(app.run(args), pki, configFile);
         }
     }
