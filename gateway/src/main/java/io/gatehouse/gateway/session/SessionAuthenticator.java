@@ -1,5 +1,8 @@
 package io.gatehouse.gateway.session;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +20,9 @@ import reactor.core.publisher.Mono;
  *       unreachable keeps it until its end ("IdP down: existing sessions continue").</li>
  *   <li>Emit the identity with the session id's hash, never the id.</li>
  * </ol>
+ * When the session store cannot be asked (Redis disconnected or not answering within its command timeout), the
+ * answer is an error {@link SessionStoreUnavailableException} (the stage answers 503 with {@code Retry-After}),
+ * counted in {@code gatehouse_sessions_store_unavailable_total}: the session is neither accepted nor ended.
  */
 public final class SessionAuthenticator {
 
@@ -30,12 +36,21 @@ public final class SessionAuthenticator {
     private final TokenRefresher refresher;
     private final Clock clock;
     private final Duration refreshSkew;
+    private final Counter unavailable;
 
     public SessionAuthenticator(BrowserSessions sessions, TokenRefresher refresher, Clock clock, Duration refreshSkew) {
+        this(sessions, refresher, clock, refreshSkew, new SimpleMeterRegistry());
+    }
+
+    public SessionAuthenticator(BrowserSessions sessions, TokenRefresher refresher, Clock clock, Duration refreshSkew,
+                                MeterRegistry meters) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.refresher = Objects.requireNonNull(refresher, "refresher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.refreshSkew = Objects.requireNonNull(refreshSkew, "refreshSkew");
+        this.unavailable = Counter.builder("gatehouse.sessions.store.unavailable")
+                .description("Requests with a session cookie answered 503 because the session store could not be reached")
+                .register(meters);
     }
 
     public Mono<Authenticated> authenticate(ServerWebExchange exchange) {
@@ -44,7 +59,16 @@ public final class SessionAuthenticator {
             return Mono.empty();
         }
         return sessions.find(id).flatMap(facts -> current(id, facts))
-                .map(facts -> new Authenticated(facts.identity(), BrowserSessions.hash(id)));
+                .map(facts -> new Authenticated(facts.identity(), BrowserSessions.hash(id)))
+                .onErrorMap(SessionAuthenticator::storeFailure, e -> {
+                    unavailable.increment();
+                    return new SessionStoreUnavailableException(e);
+                });
+    }
+
+    /** An error of the store itself, not the IdP's answer nor one already mapped. */
+    private static boolean storeFailure(Throwable e) {
+        return !(e instanceof SessionStoreUnavailableException) && !(e instanceof TokenRefresher.Rejected);
     }
 
     private Mono<SessionFacts> current(String id, SessionFacts facts) {
