@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.ReactiveHealthIndicator;
+import reactor.core.publisher.Mono;
 import java.util.List;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
@@ -59,6 +62,12 @@ public class SessionConfiguration {
                     BoundedSessionMap.create("pre-login", bounds.maxPreLoginSessions(), clock, meters));
             return new BrowserSessions(sessions, logins, new SessionIndex.InMemory(bounds.maxIndexEntries(), meters),
                     maxAge, bounds.maxLoginAttempts());
+        }
+
+        /** Health {@code sessionStore}: always UP, the sessions are in this process. */
+        @Bean("sessionStore")
+        ReactiveHealthIndicator sessionStoreHealth() {
+            return () -> Mono.just(Health.up().withDetail("store", "memory").build());
         }
     }
 
