@@ -80,9 +80,34 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server without closing its connections (SIGSTOP): it accepts commands and never answers. */
+    void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
+            resume();
             kill();
         }
     }

@@ -143,6 +143,26 @@ class RedisSessionStoreIT extends GatewayITSupport {
         awaitRedisServing();
     }
 
+    @Test
+    void requestWhenRedisStalledThenSessionCookieGets503WithinTheCommandTimeoutAndBearerServed() {
+        awaitRedisServing();
+        GatewayClient client = client();
+        Map<String, String> json = Map.of("Accept", "application/json", "Cookie", COOKIE);
+        redis.pause();
+        try {
+            long start = System.nanoTime();
+            GatewayClient.Response stalled = client.get("/api", json);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(stalled.status()).as(stalled.body()).isEqualTo(503);
+            assertThat(stalled.header("Retry-After")).isNotBlank();
+            assertThat(took).as("the 500 ms command timeout, not Lettuce's 60 s").isLessThan(Duration.ofSeconds(2));
+            assertThat(client.get("/api", Map.of("Authorization", "Bearer " + bearer)).status()).isEqualTo(200);
+        } finally {
+            redis.resume();
+        }
+        awaitRedisServing();
+    }
+
     private void awaitRedisServing() {
         Awaitility.await("sessions served again after Redis is back").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200))
