@@ -100,6 +100,31 @@ class RedisSessionStoreIT extends GatewayITSupport {
     }
 
     @Test
+    void requestWhenSessionWasWrittenWithJdkSerializationThenNoSessionAndItIsDeleted() throws Exception {
+        awaitRedisServing();
+        String id = "old-jdk-session";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(1_765_000_000_000L);
+        }
+        byte[] key = ("gatehouse:session:sessions:" + id).getBytes(StandardCharsets.UTF_8);
+        RedisClient lettuce = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<byte[], byte[]> connection = lettuce.connect(ByteArrayCodec.INSTANCE)) {
+            connection.sync().hset(key, "creationTime".getBytes(StandardCharsets.UTF_8), bytes.toByteArray());
+            connection.sync().hset(key, "lastAccessedTime".getBytes(StandardCharsets.UTF_8), bytes.toByteArray());
+            connection.sync().expire(key, 600);
+
+            GatewayClient.Response response = client().get("/api", Map.of("Accept", "application/json",
+                    "Cookie", SessionCookies.SESSION + "=" + id));
+
+            assertThat(response.status()).as("an unreadable session is no session, not a 503").isEqualTo(401);
+            assertThat(connection.sync().exists(key)).isZero();
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
+    @Test
     void requestWhenRedisDownThenSessionCookieGets503FastBearerServedAndAfterRestartServedAgain() throws Exception {
         GatewayClient client = client();
         Map<String, String> json = Map.of("Accept", "application/json", "Cookie", COOKIE);
