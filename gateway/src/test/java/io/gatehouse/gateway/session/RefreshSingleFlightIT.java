@@ -85,7 +85,7 @@ class RefreshSingleFlightIT extends GatewayITSupport {
     /** Signs in, then sends {@value #CONCURRENT} requests at once with the cookie; emits the cookie. */
     private String assertOneRefreshForConcurrentRequests() throws Exception {
         GatewayClient client = client();
-        String cookie = signIn(client);
+        String cookie = signIn(client, idp);
         int before = idp.refreshGrants();
         List<CompletableFuture<GatewayClient.Response>> responses = new ArrayList<>();
         try (AutoCloseable held = idp.holdRefreshes()) {
@@ -109,7 +109,7 @@ class RefreshSingleFlightIT extends GatewayITSupport {
         return cookie;
     }
 
-    private String signIn(GatewayClient client) {
+    static String signIn(GatewayClient client, TestIssuer idp) {
         GatewayClient.Response start = client.get("/page", NAVIGATION);
         assertThat(start.status()).isEqualTo(302);
         String location = start.header("Location");
@@ -124,7 +124,7 @@ class RefreshSingleFlightIT extends GatewayITSupport {
                 .map(RefreshSingleFlightIT::cookie).orElseThrow(() -> new AssertionError("no session cookie: " + setCookies));
     }
 
-    private static String cookie(String setCookie) {
+    static String cookie(String setCookie) {
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
