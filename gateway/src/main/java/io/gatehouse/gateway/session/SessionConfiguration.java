@@ -28,11 +28,12 @@ import org.springframework.session.data.redis.ReactiveRedisSessionRepository;
 
 /**
  * Wires the session store (DESIGN.md: "Spring Session: in memory for one replica, Redis when replicas share
- * sessions"): Redis when {@code spring.data.redis.url}, {@code .host}, {@code .sentinel.master} or {@code .cluster.nodes} is set (sessions under {@code gatehouse:session:*}, the
- * back-channel index under {@code gatehouse:index:*}, single-use claims under {@code gatehouse:claim:*}, every key
- * with a TTL), in memory otherwise (bounded by {@link SessionStoreProperties}); and the filters that keep the
- * gateway's cookies from upstreams and upstreams from setting them (always on, login configured or not). Boot's own Redis and session auto-configuration is
- * excluded (GatewayApplication) and Boot's Redis connection imported here only when Redis is configured, so that no
+ * sessions"): Redis when {@code spring.data.redis.url}, {@code .host}, {@code .sentinel.master} or
+ * {@code .cluster.nodes} is set (sessions under {@code gatehouse:session:*}, attributes as JSON ({@link SessionJson}),
+ * the back-channel index under {@code gatehouse:index:*}, single-use claims under {@code gatehouse:claim:*}, every
+ * key with a TTL), in memory otherwise (bounded by {@link SessionStoreProperties}); the health {@code sessionStore};
+ * and the filters that keep the gateway's cookies from upstreams and upstreams from setting them (always on, login
+ * configured or not). Boot's own Redis and session auto-configuration is excluded (GatewayApplication) and Boot's Redis connection imported here only when Redis is configured, so that no
  * Redis is ever contacted unless configured.
  */
 @Configuration(proxyBeanMethods = false)
