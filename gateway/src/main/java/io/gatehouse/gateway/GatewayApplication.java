@@ -30,7 +30,8 @@ import java.time.Clock;
         ReactiveOAuth2ResourceServerAutoConfiguration.class,
         ReactiveManagementWebSecurityAutoConfiguration.class,
         // Browser sessions choose their store themselves (session.SessionConfiguration): Redis only when
-        // spring.data.redis.host is set. Boot's auto-configuration would connect to localhost:6379 by default.
+        // spring.data.redis.url/host/sentinel/cluster is set (then it imports RedisAutoConfiguration itself). Boot's
+        // auto-configuration would connect to localhost:6379 by default.
         SessionAutoConfiguration.class,
         RedisAutoConfiguration.class,
         RedisReactiveAutoConfiguration.class,

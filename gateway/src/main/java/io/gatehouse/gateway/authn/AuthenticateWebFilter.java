@@ -3,7 +3,10 @@ package io.gatehouse.gateway.authn;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.hygiene.ProblemResponse;
+import io.gatehouse.gateway.decision.Problems;
 import io.gatehouse.gateway.session.SessionAuthenticator;
+import io.gatehouse.gateway.session.SessionStoreUnavailableException;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,7 +57,10 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         if (sessions != null && !exchange.getRequest().getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) {
             return sessions.authenticate(exchange)
                     .doOnNext(s -> context.authenticated(RequestContext.AuthKind.SESSION, s.identity(), s.sessionIdHash()))
-                    .then(Mono.defer(() -> chain.filter(exchange)));
+                    .onErrorResume(SessionStoreUnavailableException.class, e -> storeUnavailable(exchange, context, e)
+                            .then(Mono.empty()))
+                    .then(Mono.defer(() -> exchange.getResponse().isCommitted() ? Mono.<Void>empty()
+                            : chain.filter(exchange)));
         }
         return bearer.authenticate(exchange)
                 .doOnNext(identity -> context.authenticated(RequestContext.AuthKind.BEARER, identity, null))
@@ -73,6 +79,24 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
         return ProblemResponse.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, e.reason().code(), e.reason().text(),
                 context.requestId());
+    }
+
+    /**
+     * The session store could not be asked (issue 18, item 1): 503 with {@code Retry-After}, problem+json or an HTML
+     * page for a browser, never a guess about the session.
+     */
+    private static Mono<Void> storeUnavailable(ServerWebExchange exchange, RequestContext context,
+                                               SessionStoreUnavailableException e) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(e);
+        }
+        LOG.warn("request {}: {}", context.requestId(), e.getMessage());
+        context.rejected(SessionStoreUnavailableException.REASON);
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
+        return Problems.write(exchange, new Problems.Problem(HttpStatus.SERVICE_UNAVAILABLE,
+                SessionStoreUnavailableException.REASON.code(), "Session store unavailable",
+                "Your session could not be looked up just now; try again shortly.",
+                List.of(SessionStoreUnavailableException.REASON.text()), context.requestId(), context.routeId()));
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange, RequestContext context,

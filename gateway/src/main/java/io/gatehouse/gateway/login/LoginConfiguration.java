@@ -33,8 +33,9 @@ public class LoginConfiguration {
 
     @Bean
     SessionAuthenticator sessionAuthenticator(BrowserSessions sessions, OidcClient oidc, OidcProperties properties,
+                                              io.micrometer.core.instrument.MeterRegistry meters,
                                               Clock clock) {
-        return new SessionAuthenticator(sessions, oidc, clock, properties.refreshSkew());
+        return new SessionAuthenticator(sessions, oidc, clock, properties.refreshSkew(), meters);
     }
 
     @Bean

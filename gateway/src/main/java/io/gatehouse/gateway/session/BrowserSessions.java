@@ -23,6 +23,8 @@ import reactor.core.publisher.Mono;
  */
 public final class BrowserSessions {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrowserSessions.class);
+
     /** The names of a pre-login session's attempts, oldest first, space-separated. */
     static final String ATTEMPT_ORDER = "gatehouse.login.order";
 
@@ -72,12 +74,12 @@ public final class BrowserSessions {
 
     /** The facts of a live login session; empty when unknown, expired or not a login session. */
     public Mono<SessionFacts> find(String id) {
-        return repository.findById(id).mapNotNull(SessionFacts::readFrom);
+        return readable(repository, id).mapNotNull(SessionFacts::readFrom);
     }
 
     /** Replaces the facts of an existing session (after a refresh). */
     public Mono<Void> update(String id, SessionFacts facts) {
-        return repository.findById(id).flatMap(session -> {
+        return readable(repository, id).flatMap(session -> {
             facts.writeTo(session);
             return repository.save(session);
         });
@@ -92,7 +94,7 @@ public final class BrowserSessions {
         Flux<String> ids = Flux.concat(sid == null ? Flux.empty() : index.take(SessionIndex.sid(sid)),
                 sub == null ? Flux.empty() : index.take(SessionIndex.sub(sub))).distinct();
         // Count only sessions that still existed: the index may name sessions that ended on their own.
-        return ids.concatMap(id -> repository.findById(id).flatMap(s -> repository.deleteById(id).thenReturn(1)))
+        return ids.concatMap(id -> readable(repository, id).flatMap(s -> repository.deleteById(id).thenReturn(1)))
                 .count().map(Long::intValue);
     }
 
@@ -111,7 +113,7 @@ public final class BrowserSessions {
      * is also claimed in the index, in one atomic step, and only the claim's winner gets it.
      */
     public Mono<String> takeLoginAttribute(String loginId, String name) {
-        return logins.findById(loginId).flatMap(session -> {
+        return readable(logins, loginId).flatMap(session -> {
             String value = session.getAttribute(name);
             if (value == null) {
                 return Mono.<String>empty();
@@ -134,7 +136,7 @@ public final class BrowserSessions {
      * {@code maxLoginAttempts}; emits false when that session is gone.
      */
     public Mono<Boolean> addLoginAttribute(String loginId, String name, String value) {
-        return logins.findById(loginId).flatMap(session -> {
+        return readable(logins, loginId).flatMap(session -> {
             addAttempt(session, name, value);
             return logins.save(session).thenReturn(true);
         }).defaultIfEmpty(false);
@@ -154,6 +156,28 @@ public final class BrowserSessions {
     private static java.util.List<String> order(Session session) {
         String order = session.getAttribute(ATTEMPT_ORDER);
         return order == null || order.isBlank() ? java.util.List.of() : java.util.List.of(order.split(" "));
+    }
+
+    /**
+     * The session {@code id}, or empty when it is unknown or cannot be read: a session written in another format
+     * (JDK serialization, before attributes were JSON; or tampered with) is deleted and counts as no session, so an
+     * upgrade signs those users out instead of failing their requests.
+     */
+    private static Mono<Session> readable(ReactiveSessionRepository<Session> repository, String id) {
+        return repository.findById(id).onErrorResume(BrowserSessions::unreadable, e -> {
+            LOG.info("session {} cannot be read ({}); deleting it", hash(id), e.toString());
+            return repository.deleteById(id).then(Mono.empty());
+        });
+    }
+
+    private static boolean unreadable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.data.redis.serializer.SerializationException
+                    || t instanceof ClassCastException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The session id as the decision log shows it: hex SHA-256, first 32 characters; never the id itself. */

@@ -29,7 +29,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +55,15 @@ public final class TestIssuer implements AutoCloseable {
     private final ECKey ec;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final Map<String, String> clients = new ConcurrentHashMap<>();
+    /** Authorization codes handed out by {@link #authorize(String)}, each with its nonce; single use. */
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refreshGrants = new AtomicInteger();
+    private final ExecutorService handlers = Executors.newFixedThreadPool(16);
+    private volatile boolean rotateRefreshTokens;
+    private volatile long loginAccessSeconds = 300;
+    private volatile long refreshedAccessSeconds = 300;
+    private volatile CountDownLatch refreshGate = new CountDownLatch(0);
 
     private TestIssuer(HttpServer server, RSAKey rsa, ECKey ec) {
         this.server = server;
@@ -68,6 +82,7 @@ public final class TestIssuer implements AutoCloseable {
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/jwks", issuer::jwks);
             server.createContext("/token", issuer::token);
+            server.setExecutor(issuer.handlers);
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -83,6 +98,42 @@ public final class TestIssuer implements AutoCloseable {
 
     public int jwksFetches() {
         return jwksFetches.get();
+    }
+
+    /**
+     * What the IdP does when the user signs in for the authorization request that carried {@code nonce}: returns the
+     * code the browser brings to the callback. The token endpoint redeems it once (any PKCE verifier) for an ID token
+     * (sub {@code u-17}, aud the client, this nonce), an access token and a refresh token.
+     */
+    public String authorize(String nonce) {
+        String code = UUID.randomUUID().toString();
+        codes.put(code, nonce);
+        return code;
+    }
+
+    /** How many refresh-token grants the token endpoint received (refused ones included). */
+    public int refreshGrants() {
+        return refreshGrants.get();
+    }
+
+    /** The access tokens' {@code expires_in}: at sign-in and after a refresh. */
+    public TestIssuer accessLifetimes(long atLoginSeconds, long afterRefreshSeconds) {
+        this.loginAccessSeconds = atLoginSeconds;
+        this.refreshedAccessSeconds = afterRefreshSeconds;
+        return this;
+    }
+
+    /** Refresh-token rotation: each refresh token works once; using it again is refused with invalid_grant. */
+    public TestIssuer rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
+        return this;
+    }
+
+    /** Holds every refresh grant's answer until the returned handle is closed (at most 10 s), like a slow IdP. */
+    public AutoCloseable holdRefreshes() {
+        CountDownLatch gate = new CountDownLatch(1);
+        refreshGate = gate;
+        return gate::countDown;
     }
 
     /**
@@ -198,7 +249,8 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     /**
-     * Client credentials only: HTTP Basic with a registered client, {@code grant_type=client_credentials}; the
+     * Authorization code ({@link #authorize(String)}), refresh token (counted; rotating when asked) and client
+     * credentials. Client credentials: HTTP Basic with a registered client, {@code grant_type=client_credentials}; the
      * token's {@code sub} and {@code azp} are the client id, its {@code scope} the requested one. Else 401 or 400.
      */
     private void token(HttpExchange exchange) throws IOException {
@@ -216,6 +268,34 @@ public final class TestIssuer implements AutoCloseable {
             respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
+        if ("authorization_code".equals(params.get("grant_type"))) {
+            String nonce = codes.remove(params.getOrDefault("code", ""));
+            if (nonce == null) {
+                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                return;
+            }
+            String refresh = UUID.randomUUID().toString();
+            refreshTokens.add(refresh);
+            respond(exchange, 200, tokenResponse(client, nonce, refresh, loginAccessSeconds));
+            return;
+        }
+        if ("refresh_token".equals(params.get("grant_type"))) {
+            refreshGrants.incrementAndGet();
+            awaitGate();
+            String used = params.getOrDefault("refresh_token", "");
+            boolean known = rotateRefreshTokens ? refreshTokens.remove(used) : refreshTokens.contains(used);
+            if (!known) {
+                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                return;
+            }
+            String refresh = used;
+            if (rotateRefreshTokens) {
+                refresh = UUID.randomUUID().toString();
+                refreshTokens.add(refresh);
+            }
+            respond(exchange, 200, tokenResponse(client, null, refresh, refreshedAccessSeconds));
+            return;
+        }
         if (!"client_credentials".equals(params.get("grant_type"))) {
             respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
             return;
@@ -225,6 +305,24 @@ public final class TestIssuer implements AutoCloseable {
                 .claim("email", null).claim("email_verified", null).claim("groups", null));
         respond(exchange, 200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"scope\":\"" + scope + "\"}");
+    }
+
+    private String tokenResponse(String client, @Nullable String nonce, String refresh, long expiresIn) {
+        String idToken = rs256(claims -> claims.audience(client).claim("nonce", nonce));
+        String access = rs256(claims -> { });
+        return "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
+                + ",\"id_token\":\"" + idToken + "\",\"refresh_token\":\"" + refresh + "\"}";
+    }
+
+    private void awaitGate() {
+        try {
+            if (!refreshGate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("refreshes held for more than 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The client id when the Basic credentials name a registered client with its secret, else null. */
@@ -257,6 +355,8 @@ public final class TestIssuer implements AutoCloseable {
 
     @Override
     public void close() {
+        refreshGate.countDown();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
