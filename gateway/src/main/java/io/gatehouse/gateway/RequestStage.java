@@ -3,7 +3,7 @@ package io.gatehouse.gateway;
 import org.springframework.core.Ordered;
 
 /**
- * The order of the request path (DESIGN.md, "The request path"), in one place. Each stage is one
+ * The order of the request path (docs/design.md, "The request path"), in one place. Each stage is one
  * {@code WebFilter} whose {@code getOrder()} returns {@code RequestStage.X.order()}, never a bare number.
  * RECORD comes first because it wraps the whole chain: it must see every outcome, the final status and the
  * latency. FORWARD is Spring Cloud Gateway's own routing, which runs after every WebFilter.

@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The zero-trust rules that every rendered overlay must keep (DESIGN.md, "Deployment"). Each check returns the
+ * The zero-trust rules that every rendered overlay must keep (docs/design.md, "Deployment"). Each check returns the
  * violations it found as sentences naming the object, so a test can assert "none" for the real manifests and
  * "exactly this one" for a deliberately broken copy.
  */

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The policy's answer for one request (DESIGN.md, "Configuration"). {@code route} is null when no route
+ * The policy's answer for one request (docs/design.md, "Configuration"). {@code route} is null when no route
  * matched (then the outcome is deny); {@code rule} names the deny rule that won or the allow rule that
  * allowed, and is null for "no allow rule matched". {@code enforced} is false only in audit mode when the
  * outcome was deny: the request goes through anyway and the log says so. {@code reasons} say what held

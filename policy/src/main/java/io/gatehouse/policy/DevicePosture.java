@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the device inventory knows about the presented device. The field names are those of the {@code device}
- * object in REQUEST.json and of the inventory's {@code GET /v1/posture} answer (DESIGN.md), so the gateway passes
+ * object in REQUEST.json and of the inventory's {@code GET /v1/posture} answer (docs/design.md), so the gateway passes
  * the inventory's JSON through as it is. A device the inventory does not know, or could not be asked about, is
  * {@link #unknown(String, String)}: {@code known=false}, trust {@code untrusted}, and nothing else true.
  */

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Who is asking, as the gateway established it (session or bearer token). The field names are those of the
- * {@code identity} object in REQUEST.json (DESIGN.md, "The policy CLI"). {@code claims} holds any other token
+ * {@code identity} object in REQUEST.json (docs/design.md, "The policy CLI"). {@code claims} holds any other token
  * claims as lists of strings; {@code authTime} is absent when the IdP did not say when the login happened.
  * {@code emailVerified} says whether the IdP vouched for {@code email}: when false, no criterion that looks at the
  * email ({@code emails}, {@code domains}, {@code owner_is_user}) holds (docs/policy.md, "Verified email").

@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The request the policy is asked about, in the shape of REQUEST.json (DESIGN.md, "The policy CLI").
+ * The request the policy is asked about, in the shape of REQUEST.json (docs/design.md, "The policy CLI").
  * {@code identity} is null for an anonymous request, {@code device} is null when no device was presented,
  * {@code time} is the moment the decision is made for (the clock is an input, so evaluation is pure).
  * {@code deviceNotes} carry why a presented device counts as unknown (e.g. "device inventory unreachable"),

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies an {@code X-Gatehouse-Assertion} against the gateway's keys and the request it arrived
- * with (DESIGN.md, "The assertion header"). Steps, each with its own {@link RejectionReason}:
+ * with (docs/design.md, "The assertion header"). Steps, each with its own {@link RejectionReason}:
  * <ol>
  *   <li>size: at most {@code maxTokenChars} (8 KiB by default), checked before any parsing;</li>
  *   <li>shape: three base64url parts, a JSON object header;</li>

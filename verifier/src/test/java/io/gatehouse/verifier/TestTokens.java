@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Signs assertions the way the gateway does (ES256, kid, the claims of DESIGN.md), and lets a test break them. */
+/** Signs assertions the way the gateway does (ES256, kid, the claims of docs/design.md), and lets a test break them. */
 public final class TestTokens {
     public static final String ISSUER = "https://gatehouse.corp.example";
     public static final String AUDIENCE = "payroll";

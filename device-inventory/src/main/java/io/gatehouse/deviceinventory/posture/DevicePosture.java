@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The posture answer. Field names (snake_case on the wire) are exactly those of the {@code device} object in
- * REQUEST.json (DESIGN.md, "The policy CLI"): the gateway hands this JSON to the policy as it is. Without a report
+ * REQUEST.json (docs/design.md, "The policy CLI"): the gateway hands this JSON to the policy as it is. Without a report
  * {@code disk_encrypted} and {@code screen_lock} are false and {@code reported_at} is null.
  */
 public record DevicePosture(

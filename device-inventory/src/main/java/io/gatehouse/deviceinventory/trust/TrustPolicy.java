@@ -9,7 +9,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The trust rules of DESIGN.md, "Device identity and posture":
+ * The trust rules of docs/design.md, "Device identity and posture":
  * <ol>
  *   <li>{@code high}: managed, not quarantined, a report at most {@code high-max-report-age} old (24h) saying disk
  *       encrypted and screen lock on, and an OS version at or above the platform's minimum;</li>

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Refuses to start when actuator would share the API port: health and metrics belong on the management port
- * only (DESIGN.md, "Reserved paths"). Both ports 0 (random, as in tests) are different ports.
+ * only (docs/design.md, "Reserved paths"). Both ports 0 (random, as in tests) are different ports.
  */
 @Component
 class ManagementPortCheck implements InitializingBean {

@@ -26,7 +26,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 
 /**
- * Who may call what (DESIGN.md, "Device identity and posture"): a bearer JWT from the configured issuer
+ * Who may call what (docs/design.md, "Device identity and posture"): a bearer JWT from the configured issuer
  * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or {@code .jwk-set-uri}), its {@code scope}
  * claim mapped to {@code SCOPE_*} authorities, one scope per endpoint, everything else denied. The token must also
  * name the inventory in {@code aud} ({@link JwtDecoderConfiguration}). Failures answer

@@ -20,7 +20,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Stage AUTHENTICATE (DESIGN.md, "Identity" and "Failure behaviour"). A verified bearer token records
+ * Stage AUTHENTICATE (docs/design.md, "Identity" and "Failure behaviour"). A verified bearer token records
  * {@code BEARER} and its identity; no credential leaves the context {@code ANONYMOUS} and goes on (the DECIDE stage
  * answers 401 when the policy needs a login); a bad credential is answered here with 401,
  * {@code WWW-Authenticate: Bearer error="invalid_token", error_description="..."} and problem+json, and is recorded

@@ -30,7 +30,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates {@code Authorization: Bearer <JWT>} against the configured issuers (DESIGN.md, "Identity").
+ * Authenticates {@code Authorization: Bearer <JWT>} against the configured issuers (docs/design.md, "Identity").
  * Contract: empty = no bearer credential presented; error {@link BearerAuthenticationException} = a credential was
  * presented and is bad, with the reason; a value = the verified {@link Identity}. Steps:
  * <ol>

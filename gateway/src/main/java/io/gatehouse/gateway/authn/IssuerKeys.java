@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The JWKS of one issuer, as a Nimbus {@link JWKSource} built with {@link JWKSourceBuilder} (DESIGN.md, "Identity"):
+ * The JWKS of one issuer, as a Nimbus {@link JWKSource} built with {@link JWKSourceBuilder} (docs/design.md, "Identity"):
  * <ul>
  *   <li>the key set is cached for the refresh interval and refreshed ahead of its expiry while tokens arrive, so a
  *       key the IdP removed stops being trusted at most one interval after the removal;</li>

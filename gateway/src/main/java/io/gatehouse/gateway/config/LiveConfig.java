@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gatehouse.yaml in force: one {@link CompiledConfig} behind an {@link AtomicReference} (DESIGN.md,
+ * The gatehouse.yaml in force: one {@link CompiledConfig} behind an {@link AtomicReference} (docs/design.md,
  * "Configuration": hot reload). {@link #reload()} reads the file, builds a complete new config (parse, validate,
  * compile) and only then swaps it in; when loading fails, every error is logged, the failure is counted in
  * {@code gatehouse_config_reload_failures_total}, and the last good config stays. Each request reads

@@ -30,7 +30,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Stage 4, DECIDE (DESIGN.md, "The request path"): evaluates the policy on every request, never cached per session.
+ * Stage 4, DECIDE (docs/design.md, "The request path"): evaluates the policy on every request, never cached per session.
  * Steps:
  * <ol>
  *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway, and the

@@ -19,7 +19,7 @@ import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes the gateway's own answers (DESIGN.md, "Failure behaviour"): {@code application/problem+json} (RFC 9457)
+ * Writes the gateway's own answers (docs/design.md, "Failure behaviour"): {@code application/problem+json} (RFC 9457)
  * with {@code request_id} and {@code reasons}, or, for a browser that asks for {@code text/html}, a small HTML page
  * with the same content. Reasons are the policy's human lines; they never contain a credential. The request id
  * is also in the {@code X-Request-Id} response header (set by RECORD).

@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.decision;
 
 /**
- * The paths that belong to the gateway on every routed host (DESIGN.md, "Reserved paths"): {@code /.gatehouse/}
+ * The paths that belong to the gateway on every routed host (docs/design.md, "Reserved paths"): {@code /.gatehouse/}
  * (login callback, logout, deny page assets) and {@code /.well-known/gatehouse/} (the JWKS). They are answered by
  * the gateway itself, never decided by a route's policy and never forwarded; an unknown one is a 404.
  */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Writes decision-log events (DESIGN.md, "The decision log") as one JSON line each, every control character escaped
+ * Writes decision-log events (docs/design.md, "The decision log") as one JSON line each, every control character escaped
  * ({@link LogLineEscapes}), from one daemon thread fed by a queue bounded in lines and in bytes, so the request path
  * only serialises and enqueues. Enqueueing takes no lock and never parks or writes on the caller's thread: a
  * lock-free queue, counters for the bounds, and an {@code unpark} of the writer only when it has gone idle.

@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Stage 7 at position 0, RECORD (DESIGN.md, "The decision log"): creates the {@link RequestContext} with a fresh
+ * Stage 7 at position 0, RECORD (docs/design.md, "The decision log"): creates the {@link RequestContext} with a fresh
  * request id (also sent back as {@code X-Request-Id}), lets the whole chain run, and when the response is committed —
  * whatever answered it: a stage, the upstream, or the error handler — hands exactly one event to the
  * {@link DecisionLogWriter}. A client that goes away before any answer gets an event with status 499. Requests for
@@ -139,7 +139,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                 version != null ? version : config.current().version(), context.assertionJti());
     }
 
-    /** One decision-log line in DESIGN.md's shape; also used for the requests Netty refused (DecoderRejections). */
+    /** One decision-log line in docs/design.md's shape; also used for the requests Netty refused (DecoderRejections). */
     static Map<String, Object> line(Instant started, String requestId, @Nullable String traceId, Map<String, Object> who,
                                     Map<String, Object> what, Map<String, Object> why, Map<String, Object> where,
                                     int status, double latencyMs, String policyVersion, @Nullable String assertionJti) {

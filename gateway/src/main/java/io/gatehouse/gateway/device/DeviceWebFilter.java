@@ -18,7 +18,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Stage DEVICE (DESIGN.md, "Device identity and posture"). Steps:
+ * Stage DEVICE (docs/design.md, "Device identity and posture"). Steps:
  * <ol>
  *   <li>the device certificate: the one verified in this connection's TLS handshake; else, only when the peer is a
  *       trusted front proxy, the one it forwarded in {@code gatehouse.device.forwarded-certificate-header},

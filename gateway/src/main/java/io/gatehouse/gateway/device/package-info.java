@@ -1,5 +1,5 @@
 /**
- * Stage 3 of the request path (DESIGN.md, "Device identity and posture"): the verified client certificate's SHA-256
+ * Stage 3 of the request path (docs/design.md, "Device identity and posture"): the verified client certificate's SHA-256
  * fingerprint becomes a {@link io.gatehouse.policy.DevicePosture} from device-inventory's {@code GET /v1/posture},
  * through a short cache, a timeout and a circuit breaker. It reads the TLS session's verified certificate (or the
  * certificate a trusted front proxy forwarded, validated again against the device CA) and writes the posture and

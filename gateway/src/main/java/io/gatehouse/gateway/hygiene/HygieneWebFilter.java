@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
- * Stage HYGIENE (DESIGN.md, "Failure behaviour": ambiguous or malformed request → 400 before authentication).
+ * Stage HYGIENE (docs/design.md, "Failure behaviour": ambiguous or malformed request → 400 before authentication).
  * Steps, in order:
  * <ol>
  *   <li>header rules ({@link HeaderRules}): Host, framing, control characters;</li>

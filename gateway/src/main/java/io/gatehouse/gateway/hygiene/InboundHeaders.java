@@ -91,7 +91,7 @@ public final class InboundHeaders {
         }
         boolean underscore = lower.indexOf('_') >= 0;
         if (folded.equals(certificateHeader)) {
-            // DEVICE reads it from a trusted proxy (DESIGN.md: never from anyone else); forwarding removes it.
+            // DEVICE reads it from a trusted proxy (docs/design.md: never from anyone else); forwarding removes it.
             return !trustedPeer || underscore;
         }
         if (identity.matches(folded)) {

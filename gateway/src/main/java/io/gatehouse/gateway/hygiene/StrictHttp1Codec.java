@@ -27,7 +27,7 @@ import java.util.Queue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Netty's {@link HttpServerCodec} with a stricter request decoder, for the gateway's HTTP/1.1 connections (DESIGN.md,
+ * Netty's {@link HttpServerCodec} with a stricter request decoder, for the gateway's HTTP/1.1 connections (docs/design.md,
  * "Failure behaviour": an ambiguous request gets 400 and never reaches the upstream). Two requests that Netty alone
  * accepts, and that a front proxy could read differently from the gateway (request smuggling), fail in the decoder:
  * <ul>

@@ -24,7 +24,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Puts {@link StrictHttp1Codec} in place of Reactor Netty's {@link HttpServerCodec} on every HTTP/1.1 connection of
- * the public (TLS) listener (DESIGN.md, "Failure behaviour"), with the decoder limits Reactor Netty was configured
+ * the public (TLS) listener (docs/design.md, "Failure behaviour"), with the decoder limits Reactor Netty was configured
  * with ({@code server.max-http-request-header-size}, {@code server.netty.*}). The management listener is left alone:
  * it forwards nothing. Per accepted connection, after Reactor Netty's own channel initializer:
  * <ol>

@@ -1,5 +1,5 @@
 /**
- * Stage 1 of the request path (DESIGN.md, "The request path" and "Failure behaviour"): reject ambiguous or malformed
+ * Stage 1 of the request path (docs/design.md, "The request path" and "Failure behaviour"): reject ambiguous or malformed
  * requests with 400 before anything else reads them, and strip every header a client could use to claim an identity
  * ({@code X-Gatehouse-*} in any spelling; forwarding headers unless the peer is a trusted front proxy). It reads the
  * raw request line and headers and writes the canonical path and any rejection to the

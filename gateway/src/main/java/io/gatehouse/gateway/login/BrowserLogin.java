@@ -18,7 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Starts a login (DESIGN.md, "Identity"): called by the DECIDE stage for a browser navigation without a session, or
+ * Starts a login (docs/design.md, "Identity"): called by the DECIDE stage for a browser navigation without a session, or
  * with a login too old for a rule's {@code max_auth_age} (step-up). Steps:
  * <ol>
  *   <li>Make a fresh state, nonce and PKCE verifier (32 random bytes each).</li>

@@ -6,7 +6,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * Is this a top-level browser navigation, the only kind of request that may be redirected to the IdP (DESIGN.md,
+ * Is this a top-level browser navigation, the only kind of request that may be redirected to the IdP (docs/design.md,
  * "Failure behaviour")? It must be a GET or HEAD without {@code Authorization} and without
  * {@code X-Requested-With}, whose {@code Sec-Fetch-Mode} (when sent) is {@code navigate}, and whose {@code Accept}
  * names {@code text/html}. Everything else (XHR, fetch, API clients) gets a 401 instead: a redirect to a login page

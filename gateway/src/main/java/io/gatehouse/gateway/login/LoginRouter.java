@@ -30,7 +30,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's login endpoints on every routed host (DESIGN.md, "Reserved paths"), answered before any policy:
+ * The gateway's login endpoints on every routed host (docs/design.md, "Reserved paths"), answered before any policy:
  * <ul>
  *   <li>{@code GET /.gatehouse/callback}: take the login attempt named by {@code state} out of the pre-login session
  *       (single use; from another browser or host it is not found), redeem the code with the PKCE verifier, validate

@@ -1,5 +1,5 @@
 /**
- * Browser login (DESIGN.md, "Identity: browser sessions and bearer tokens", "Failure behaviour"): the OIDC
+ * Browser login (docs/design.md, "Identity: browser sessions and bearer tokens", "Failure behaviour"): the OIDC
  * authorization-code flow with PKCE (S256), state and nonce, the {@code /.gatehouse/callback}, {@code /logout} and
  * {@code /backchannel-logout} endpoints on every routed host, step-up with {@code max_age}, and the error pages of a
  * login. The protocol work (discovery, token requests, ID and logout token validation) is Nimbus oauth2-oidc-sdk's.

@@ -7,7 +7,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Refuses to start the gateway unless the management endpoints have a port of their own (DESIGN.md, "Reserved
+ * Refuses to start the gateway unless the management endpoints have a port of their own (docs/design.md, "Reserved
  * paths"). On the public port, {@code /actuator/**} would sit next to the routed hosts and answer anyone who
  * reaches the gateway; on a separate port, a NetworkPolicy keeps it inside the cluster. Runs after the
  * configuration is loaded and before any port is bound, with Spring Boot's own rule for "same port".

@@ -27,7 +27,7 @@ import org.springframework.session.ReactiveMapSessionRepository;
 import org.springframework.session.data.redis.ReactiveRedisSessionRepository;
 
 /**
- * Wires the session store (DESIGN.md: "Spring Session: in memory for one replica, Redis when replicas share
+ * Wires the session store (docs/design.md: "Spring Session: in memory for one replica, Redis when replicas share
  * sessions"): Redis when {@code spring.data.redis.url}, {@code .host}, {@code .sentinel.master} or
  * {@code .cluster.nodes} is set (sessions under {@code gatehouse:session:*}, attributes as JSON ({@link SessionJson}),
  * the back-channel index under {@code gatehouse:index:*}, single-use claims under {@code gatehouse:claim:*}, every

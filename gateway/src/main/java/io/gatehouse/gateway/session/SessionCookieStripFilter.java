@@ -12,7 +12,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Removes the gateway's own cookies from the {@code Cookie} header of a forwarded request (DESIGN.md: "The gateway's
+ * Removes the gateway's own cookies from the {@code Cookie} header of a forwarded request (docs/design.md: "The gateway's
  * own session cookie never reaches an upstream"): a session id in an app's logs or in a compromised app would let
  * anyone act as the user at the gateway. Other cookies pass unchanged.
  */

@@ -1,5 +1,5 @@
 /**
- * Browser sessions (DESIGN.md, "Identity: browser sessions and bearer tokens"): the server-side session behind the
+ * Browser sessions (docs/design.md, "Identity: browser sessions and bearer tokens"): the server-side session behind the
  * {@code __Host-gatehouse} cookie, held in a Spring Session repository (in memory by default). It reads the cookie,
  * produces the session's {@link io.gatehouse.policy.Identity} for the AUTHENTICATE stage, refreshes tokens before
  * they expire and ends sessions by id, OIDC {@code sid} or {@code sub}. It keeps identity facts and the refresh and

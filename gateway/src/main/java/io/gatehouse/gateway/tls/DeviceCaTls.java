@@ -14,7 +14,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Asks for a client certificate in the TLS handshake ({@code client-auth: want}) and trusts only the device CA
- * named by {@code gatehouse.device-ca} (a PEM file) to have issued it (DESIGN.md, "Device identity and posture").
+ * named by {@code gatehouse.device-ca} (a PEM file) to have issued it (docs/design.md, "Device identity and posture").
  * A certificate that does not chain to that CA fails the handshake; no certificate is fine (no device).
  *
  * <p>Without {@code gatehouse.device-ca} the gateway asks for no certificate at all: {@code want} with no trust

@@ -8,7 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** DECIDE's answers, one row of DESIGN.md's failure table per test where the row is DECIDE's. */
+/** DECIDE's answers, one row of docs/design.md's failure table per test where the row is DECIDE's. */
 class DecideIT extends GatewayITSupport {
 
     @Override

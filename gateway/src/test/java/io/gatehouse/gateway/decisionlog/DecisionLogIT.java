@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One JSON line per request on gatehouse.decision, in DESIGN.md's shape, with no credential in it. */
+/** One JSON line per request on gatehouse.decision, in docs/design.md's shape, with no credential in it. */
 class DecisionLogIT extends DecisionLogITSupport {
 
 

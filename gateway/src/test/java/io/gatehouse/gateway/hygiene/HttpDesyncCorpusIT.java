@@ -37,7 +37,7 @@ class HttpDesyncCorpusIT extends GatewayITSupport {
     private static final List<String> FILES = List.of("severe.yaml", "ambiguous.yaml", "rfc-compliant.yaml",
             "acceptable.yaml", "bad-header-characters.yaml", "uri-specific-test-cases.yaml");
 
-    /** Compliant in the corpus, rejected by Gatehouse by design (DESIGN.md, "Failure behaviour"; hygiene table). */
+    /** Compliant in the corpus, rejected by Gatehouse by design (docs/design.md, "Failure behaviour"; hygiene table). */
     static final Map<String, String> STRICTER = Map.of(
             "Different Transfer-Encoding headers", "only a single 'chunked' transfer coding is accepted",
             "Different Transfer-Encoding headers combined", "only a single 'chunked' transfer coding is accepted",

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * HTTP/1.1 keep-alive on the public listener through {@link StrictHttp1Codec}, over one raw TLS connection per test
- * (DESIGN.md, "The request path"): requests pipelined behind a request with a body, and HEAD, are answered like any
+ * (docs/design.md, "The request path"): requests pipelined behind a request with a body, and HEAD, are answered like any
  * other request, each answer framed for its own request, and the connection stays open for the next one. Every such
  * test ends with a GET on the same connection, which is answered only if the gateway kept the connection. A request
  * that asks for the connection to close gets it closed, and nothing pipelined behind it is read. An HTTP/1.0 client,

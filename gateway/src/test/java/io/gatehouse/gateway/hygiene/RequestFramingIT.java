@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * HTTP/1.1 request framing at the Netty level, over raw TLS sockets (DESIGN.md, "Failure behaviour"): a request
+ * HTTP/1.1 request framing at the Netty level, over raw TLS sockets (docs/design.md, "Failure behaviour"): a request
  * with both Content-Length and Transfer-Encoding, or a request line split on anything but single spaces, is refused
  * with 400 by the HTTP decoder ({@link StrictHttp1Codec}), the connection is closed so no smuggled bytes after it
  * are read as a request, the upstream is never contacted, and the decision log gets its one deny line. Plain

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public listener's timeouts, black-box over raw connections with small configured values (DESIGN.md, "Failure
+ * The public listener's timeouts, black-box over raw connections with small configured values (docs/design.md, "Failure
  * behaviour"): a client that opens TCP and sends nothing or half a ClientHello, a TLS connection that goes quiet
  * (HTTP/1.1 and HTTP/2), a request head dripped or left half sent, a body left half sent or dripped. Each is closed
  * within its configured time plus {@link #MARGIN} (a loaded build host), and a well-behaved keep-alive client whose

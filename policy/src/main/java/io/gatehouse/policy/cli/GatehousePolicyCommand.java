@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code gatehouse-policy}: the policy CLI (DESIGN.md, "The policy CLI") with {@code check}, {@code eval} and
+ * {@code gatehouse-policy}: the policy CLI (docs/design.md, "The policy CLI") with {@code check}, {@code eval} and
  * {@code test}. Exit codes: 0 success, 1 invalid config or failed tests, 2 usage error, unreadable file or
  * malformed request JSON (one line on stderr).
  */

@@ -1,6 +1,6 @@
 /**
  * The {@code gatehouse-policy} command line (picocli): {@code check}, {@code eval} and {@code test}, with the exit
- * codes of DESIGN.md ("The policy CLI"). It reads the files named on the command line, prints to the writers
+ * codes of docs/design.md ("The policy CLI"). It reads the files named on the command line, prints to the writers
  * picocli gives it, and returns exit codes instead of calling {@code System.exit}, except in {@code main}.
  */
 @NullMarked

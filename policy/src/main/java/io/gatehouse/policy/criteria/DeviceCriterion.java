@@ -6,7 +6,7 @@ import io.gatehouse.policy.Request;
 /**
  * Base of the criteria under {@code device:}. No device presented fails with "no device presented, rule R
  * needs ..."; a failing check on a device that counts unknown carries the request's device notes (e.g. "device
- * inventory unreachable"), so the decision says why the device is unknown (DESIGN.md, "Failure behaviour").
+ * inventory unreachable"), so the decision says why the device is unknown (docs/design.md, "Failure behaviour").
  */
 abstract class DeviceCriterion implements Criterion {
     private final Match absent;

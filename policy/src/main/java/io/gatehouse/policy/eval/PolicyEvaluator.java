@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides one request on its route (DESIGN.md, "Configuration"). Steps:
+ * Decides one request on its route (docs/design.md, "Configuration"). Steps:
  * <ol>
  *   <li>every deny rule in order; the first that holds wins: deny, with that rule's holding reasons;</li>
  *   <li>every allow rule in order; the first that holds allows, with its holding reasons;</li>

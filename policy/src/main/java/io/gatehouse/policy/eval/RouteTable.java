@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Route selection (DESIGN.md, "Configuration"): the route whose {@code from} host equals the URL's host
+ * Route selection (docs/design.md, "Configuration"): the route whose {@code from} host equals the URL's host
  * (case-insensitive), whose effective port equals the URL's effective port (the scheme's default when the URL
  * or {@code from} names none), and whose path prefix is the longest one matching at a segment boundary
  * ({@code /v2} matches {@code /v2} and {@code /v2/x}, never {@code /v2x}). Built once per config; lookups are a

@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
- * Loads {@code gatehouse.yaml} (DESIGN.md, "Configuration") into a {@link CompiledConfig}. Steps: compose the
+ * Loads {@code gatehouse.yaml} (docs/design.md, "Configuration") into a {@link CompiledConfig}. Steps: compose the
  * YAML into position-carrying nodes (a syntax error becomes a {@link ConfigError} too), walk every route and
  * rule with an {@link Errors} sink so that all problems are found in one pass, compile globs, CIDRs and CEL
  * programs, and return {@link LoadResult#ok} or {@link LoadResult#failed} with the errors sorted. It never

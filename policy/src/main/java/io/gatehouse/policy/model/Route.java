@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One entry of {@code routes:} (DESIGN.md, "Configuration"): requests whose URL falls under {@code from}
+ * One entry of {@code routes:} (docs/design.md, "Configuration"): requests whose URL falls under {@code from}
  * (host, effective port and path prefix) are decided by {@code policy} and forwarded to {@code to} with the
  * path unchanged. {@code audience} is the {@code aud} of the assertion (default: the id). {@code mode} audit
  * decides and logs but lets denied requests through.

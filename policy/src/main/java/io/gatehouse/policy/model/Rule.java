@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One named {@code allow} or {@code deny} rule of a route: it holds when every criterion written in it holds
- * (DESIGN.md, "Configuration"). {@code body} is those criteria compiled into one {@link Criterion}.
+ * (docs/design.md, "Configuration"). {@code body} is those criteria compiled into one {@link Criterion}.
  */
 public record Rule(String name, Criterion body) {
 

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The decision as the CLI prints it (DESIGN.md, "The policy CLI"): one JSON object with {@code decision},
+ * The decision as the CLI prints it (docs/design.md, "The policy CLI"): one JSON object with {@code decision},
  * {@code route}, {@code rule}, {@code mode}, {@code enforced} and {@code reasons} (the reason texts), in that order.
  */
 public final class DecisionJson {

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the REQUEST.json shape (DESIGN.md, "The policy CLI"), already parsed into maps and lists by Jackson or
+ * Turns the REQUEST.json shape (docs/design.md, "The policy CLI"), already parsed into maps and lists by Jackson or
  * by the YAML reader, into a {@link Request}. Absent {@code identity} is anonymous, absent {@code device} is none
  * presented, absent {@code time} is {@code now}. Device flags absent count false and trust absent counts
  * untrusted (fail closed). Anything malformed throws {@link IllegalArgumentException} naming the field.

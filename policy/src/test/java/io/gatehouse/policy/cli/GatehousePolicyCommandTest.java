@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CLI contract of DESIGN.md ("The policy CLI"), run in-process through picocli's {@code execute}. */
+/** The CLI contract of docs/design.md ("The policy CLI"), run in-process through picocli's {@code execute}. */
 class GatehousePolicyCommandTest {
     private static final String EXAMPLES = "../examples/policies/";
     private static final String RESOURCES = "src/test/resources/";

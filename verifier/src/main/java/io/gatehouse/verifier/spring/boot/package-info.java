@@ -1,6 +1,6 @@
 /**
  * Spring Boot auto-configuration: a {@link io.gatehouse.verifier.GatehouseVerifier} bean from the
- * {@code gatehouse.verifier.*} properties (DESIGN.md, "Runtime configuration"), made only when
+ * {@code gatehouse.verifier.*} properties (docs/design.md, "Runtime configuration"), made only when
  * issuer and audience are set and the app has no verifier bean of its own. It configures no
  * security rule by itself.
  */
