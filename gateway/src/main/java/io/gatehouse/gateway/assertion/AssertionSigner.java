@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * the payload is written by Jackson, and each thread keeps an initialised {@link Signature} per key; the DER signature
  * is transcoded to JOSE's R||S form by Nimbus. That keeps the cost near the signature itself (see docs/performance.md).
  *
+ * <p>With a timer ({@code gatehouse_assertion_signing_seconds}), each signature is timed: the JSON payload, the
+ * ES256 signature and its encoding, i.e. what {@code sign} adds to an allowed request besides building the claims.
+ *
  * <p>Throws {@link IllegalStateException} when no key may sign now (all retired or not yet valid): the caller
  * fails closed.
  */
@@ -48,6 +53,7 @@ public final class AssertionSigner {
     private final String issuer;
     private final Clock clock;
     private final @Nullable Provider provider;
+    private final @Nullable Timer timer;
     /** The signers of one ring: replaced with the ring, so a reloaded key never signs with a cached old one. */
     private volatile Signers signers;
 
@@ -64,6 +70,13 @@ public final class AssertionSigner {
 
     /** Signs with whatever ring {@code keys} returns at each request (the key files may be reloaded). */
     public AssertionSigner(Supplier<SigningKeys> keys, String issuer, Clock clock, @Nullable Provider provider) {
+        this(keys, issuer, clock, provider, null);
+    }
+
+    /** As above, each signature recorded in {@code timer} (no tags: one series, whatever the key or route). */
+    public AssertionSigner(Supplier<SigningKeys> keys, String issuer, Clock clock, @Nullable Provider provider,
+                           @Nullable Timer timer) {
+        this.timer = timer;
         this.keys = Objects.requireNonNull(keys, "keys");
         this.signers = new Signers(keys.get(), new ConcurrentHashMap<>());
         this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -123,7 +136,13 @@ public final class AssertionSigner {
             d.put("trust", device.trust().wireName());
             claims.put("device", d);
         }
-        return new Assertion(current.byKid().computeIfAbsent(key.kid(), kid -> new KeySigner(key, provider)).sign(claims), jti, key.kid());
+        KeySigner signer = current.byKid().computeIfAbsent(key.kid(), kid -> new KeySigner(key, provider));
+        long start = System.nanoTime();
+        String jws = signer.sign(claims);
+        if (timer != null) {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        return new Assertion(jws, jti, key.kid());
     }
 
     /** One key's encoded header and per-thread initialised signatures. */

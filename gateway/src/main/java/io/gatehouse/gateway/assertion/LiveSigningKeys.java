@@ -2,6 +2,8 @@ package io.gatehouse.gateway.assertion;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * volatile write, so the JWKS and the signer see either the old or the new set, never a mix. A file that cannot be
  * read as a key, or a set that must not replace the current one, keeps the current ring: the log names the file and
  * the reason, and {@code gatehouse_signing_keys_reload_failures_total} goes up.
+ *
+ * <p>Each key of the ring in force is a row of {@code gatehouse_signing_key_retire_after_seconds{kid}} (its
+ * {@code retire-after} as Unix seconds, {@code +Inf} without one) and of
+ * {@code gatehouse_signing_key_not_before_seconds{kid}} ({@code -Inf} without one); the rows are replaced with the
+ * ring, so a key that left disappears from the scrape and a new one appears (k8s/observability alerts when every key
+ * of a replica retires within 14 days).
  */
 public final class LiveSigningKeys implements Supplier<SigningKeys>, SmartLifecycle {
 
@@ -30,6 +38,8 @@ public final class LiveSigningKeys implements Supplier<SigningKeys>, SmartLifecy
     private final Clock clock;
     private final Counter reloads;
     private final Counter failures;
+    private final MultiGauge retireAfter;
+    private final MultiGauge notBefore;
     private final @Nullable KeyFileWatch watch;
     private final Duration pollInterval;
     private volatile SigningKeys current;
@@ -47,6 +57,25 @@ public final class LiveSigningKeys implements Supplier<SigningKeys>, SmartLifecy
                 .description("assertion key sets re-read from their files and swapped in").register(meters);
         this.failures = Counter.builder("gatehouse.signing.keys.reload.failures")
                 .description("changed assertion key files refused; the previous keys stay in use").register(meters);
+        this.retireAfter = MultiGauge.builder("gatehouse.signing.key.retire.after").baseUnit("seconds")
+                .description("retire-after of each assertion signing key in force, Unix time; +Inf: never")
+                .register(meters);
+        this.notBefore = MultiGauge.builder("gatehouse.signing.key.not.before").baseUnit("seconds")
+                .description("not-before of each assertion signing key in force, Unix time; -Inf: from the start")
+                .register(meters);
+        publishWindows(initial);
+    }
+
+    /** One row per key of {@code ring}, replacing the rows of the previous ring. */
+    private void publishWindows(SigningKeys ring) {
+        retireAfter.register(ring.all().stream().map(k -> MultiGauge.Row.of(Tags.of("kid", k.kid()),
+                unixSeconds(k.retireAfter(), Double.POSITIVE_INFINITY))).toList(), true);
+        notBefore.register(ring.all().stream().map(k -> MultiGauge.Row.of(Tags.of("kid", k.kid()),
+                unixSeconds(k.notBefore(), Double.NEGATIVE_INFINITY))).toList(), true);
+    }
+
+    private static double unixSeconds(@Nullable Instant at, double none) {
+        return at == null ? none : at.getEpochSecond() + at.getNano() / 1e9;
     }
 
     /** Watching starts with the application context; a generated development key has no file to watch. */
@@ -90,6 +119,7 @@ public final class LiveSigningKeys implements Supplier<SigningKeys>, SmartLifecy
             return;
         }
         current = next;
+        publishWindows(next);
         reloads.increment();
         log.warn("assertion signing keys reloaded: published {}, signing now with {}{}",
                 next.publishedAt(now).getKeys().stream().map(j -> j.getKeyID()).toList(),

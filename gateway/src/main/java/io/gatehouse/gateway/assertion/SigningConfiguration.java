@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.gatehouse.gateway.tls.KeyFileWatch;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,12 +95,16 @@ class SigningConfiguration {
     }
 
     @Bean
-    AssertionSigner assertionSigner(LiveSigningKeys keys, @Value("${gatehouse.issuer:}") String issuer, Clock clock) {
+    AssertionSigner assertionSigner(LiveSigningKeys keys, @Value("${gatehouse.issuer:}") String issuer, Clock clock,
+                                    MeterRegistry meters) {
         if (issuer.isBlank()) {
             throw new IllegalStateException("gatehouse.issuer is not set: it is the iss of every assertion and what"
                     + " backends check (e.g. https://gatehouse.corp.example)");
         }
-        return new AssertionSigner(keys, issuer, clock, EcSignatureProvider.choose());
+        Timer signing = Timer.builder("gatehouse.assertion.signing")
+                .description("ES256 signing of one assertion (buckets: management.metrics.distribution.slo)")
+                .register(meters);
+        return new AssertionSigner(keys, issuer, clock, EcSignatureProvider.choose(), signing);
     }
 
     private static SigningKey generateDevKey() {

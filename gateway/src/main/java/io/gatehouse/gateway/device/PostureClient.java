@@ -12,9 +12,11 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -39,6 +41,9 @@ import reactor.core.publisher.Mono;
  *       {@code device-inventory-unreachable} saying why, to every request that waited for that lookup; not cached,
  *       so the next request asks again.</li>
  * </ol>
+ * Each lookup sent to the inventory (token included, cache hits and calls the open breaker refused not) is timed in
+ * {@code gatehouse_posture_lookup_seconds{outcome}}, outcome {@code answered}, {@code device-not-enrolled} or
+ * {@code device-inventory-unreachable} (buckets: {@code management.metrics.distribution.slo}).
  */
 public final class PostureClient {
 
@@ -102,12 +107,33 @@ public final class PostureClient {
 
     /** The one inventory lookup for a fingerprint, started now; counted once, whoever waits for it. */
     private CompletableFuture<PostureLookup> lookup(String sha256) {
+        long[] start = {0};
         return ask(sha256)
+                .doOnSubscribe(s -> start[0] = System.nanoTime())
                 .timeout(properties.timeout())
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
-                .doOnNext(this::count)
-                .doOnError(e -> count(PostureLookup.unreachable(sha256, "")))
+                .doOnNext(answer -> {
+                    count(answer);
+                    time(start[0], answer);
+                })
+                .doOnError(e -> {
+                    PostureLookup unreachable = PostureLookup.unreachable(sha256, "");
+                    count(unreachable);
+                    if (start[0] != 0) { // 0: the open breaker refused the call, nothing was sent
+                        time(start[0], unreachable);
+                    }
+                })
                 .toFuture();
+    }
+
+    private void time(long startNanos, PostureLookup answer) {
+        Timer.builder("gatehouse.posture.lookup").tag("outcome", outcome(answer))
+                .description("posture lookups sent to device-inventory, until answered or given up")
+                .register(meters).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String outcome(PostureLookup answer) {
+        return answer.note() == null ? "answered" : answer.note().code();
     }
 
     /** Whether a fresh answer for this fingerprint is cached (tests wait for expiry with it). */
@@ -147,8 +173,7 @@ public final class PostureClient {
     }
 
     private void count(PostureLookup answer) {
-        String outcome = answer.note() == null ? "answered" : answer.note().code();
-        meters.counter("gatehouse_posture_lookups", "outcome", outcome).increment();
+        meters.counter("gatehouse_posture_lookups", "outcome", outcome(answer)).increment();
     }
 
     private String describe(Throwable e) {

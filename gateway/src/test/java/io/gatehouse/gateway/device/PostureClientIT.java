@@ -108,6 +108,23 @@ class PostureClientIT {
         assertThat(answer.note().code()).isEqualTo("device-inventory-unreachable");
         assertThat(answer.note().text()).isEqualTo(
                 "device inventory unreachable (no answer within 300 ms); device counts as unknown");
+        assertThat(lookupTimer("device-inventory-unreachable").count()).isEqualTo(1);
+        assertThat(lookupTimer("device-inventory-unreachable").totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(250);
+    }
+
+    @Test
+    void postureWhenAskedTwiceThenOnlyTheInventoryCallIsTimed() {
+        PostureClient client = client();
+
+        client.posture(SHA).block();
+        client.posture(SHA).block();
+
+        assertThat(lookupTimer("answered").count()).as("the cache hit is not timed").isEqualTo(1);
+        assertThat(meters.find("gatehouse.posture.lookup").timers()).hasSize(1);
+    }
+
+    private io.micrometer.core.instrument.Timer lookupTimer(String outcome) {
+        return meters.get("gatehouse.posture.lookup").tag("outcome", outcome).timer();
     }
 
     @Test
@@ -124,6 +141,8 @@ class PostureClientIT {
         assertThat(answer.note().text()).contains("circuit breaker open");
         assertThat(stub.postureRequests()).isEqualTo(5);
         assertThat(meters.get("gatehouse_posture_breaker_state").gauge().value()).isEqualTo(1.0);
+        assertThat(lookupTimer("device-inventory-unreachable").count())
+                .as("the call the open breaker refused was never sent: not timed").isEqualTo(5);
     }
 
     @Test
