@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mints the ES256 assertion for one allowed request (DESIGN.md, "The assertion header"): {@code kid} in the
+ * Mints the ES256 assertion for one allowed request (docs/design.md, "The assertion header"): {@code kid} in the
  * header, claims {@code iss}, {@code aud} (the route's audience, a single string), {@code sub}, {@code email},
  * {@code groups}, {@code iat}, {@code exp} (iat + ttl), {@code jti}, {@code http} {method, host, path} binding the
  * token to this request, and {@code device} {id, trust} when a device was presented. An anonymous request on a

@@ -14,7 +14,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Serves the public assertion keys at {@code /.well-known/gatehouse/jwks.json} on every host (DESIGN.md, "Reserved
+ * Serves the public assertion keys at {@code /.well-known/gatehouse/jwks.json} on every host (docs/design.md, "Reserved
  * paths"): every key not yet retired, including the next one before it signs. Cached for 5 minutes by clients; the
  * verifier also refetches on an unknown {@code kid}, so publish a new key at least that long before its
  * {@code not-before}. Read from the ring in force at each request, so a reloaded key set is served at once.

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The key ring: which keys the JWKS publishes and which one signs, at a given instant (DESIGN.md, "The assertion
+ * The key ring: which keys the JWKS publishes and which one signs, at a given instant (docs/design.md, "The assertion
  * header": rotation with overlap). Published: every key not yet retired, including one whose {@code not-before}
  * is still ahead (publish before use). Signing: among the keys that {@link SigningKey#signsAt may sign} now, the one
  * with the latest {@code not-before} (a key without one counts as oldest). No key may sign: empty, and the

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code gatehouse.signing.*}: the assertion signing keys and the assertion lifetime (DESIGN.md, "The assertion
+ * {@code gatehouse.signing.*}: the assertion signing keys and the assertion lifetime (docs/design.md, "The assertion
  * header"). Each key has a {@code kid} (unset: the key's RFC 7638 thumbprint), a {@code path} (PEM, or PKCS#12 when it ends in {@code .p12}/{@code .pfx}
  * or {@code format: pkcs12} is set), and an optional window: {@code not-before} (it signs from then on; it is
  * published as soon as it is configured) and {@code retire-after} (from then on it is neither used nor published).

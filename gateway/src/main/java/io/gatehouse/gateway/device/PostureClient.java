@@ -27,7 +27,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
- * Asks device-inventory for the posture of one certificate fingerprint (DESIGN.md, "Device identity and posture").
+ * Asks device-inventory for the posture of one certificate fingerprint (docs/design.md, "Device identity and posture").
  * Contract: {@link #posture(String)} never errors; it emits the posture, or an unknown posture with a note. Steps:
  * <ol>
  *   <li>cache (TTL {@code gatehouse.inventory.cache-ttl}): a fresh answer, "not enrolled" included, is reused;
