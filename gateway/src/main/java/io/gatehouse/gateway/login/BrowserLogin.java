@@ -53,18 +53,21 @@ public final class BrowserLogin {
         String attempt = LoginAttempt.encode(new LoginAttempt(nonce, verifier, origin(request), returnPath(request)));
         URI callback = URI.create(origin(request) + LoginRouter.CALLBACK);
         return oidc.authorizationUrl(callback, state, nonce, verifier, stepUp)
-                .flatMap(url -> remember(exchange, state, attempt).then(Mono.defer(() -> {
-                    exchange.getResponse().setStatusCode(HttpStatus.FOUND);
-                    exchange.getResponse().getHeaders().setLocation(url);
-                    exchange.getResponse().getHeaders().setCacheControl("no-store");
-                    return exchange.getResponse().setComplete();
-                })))
-                .onErrorResume(e -> {
-                    LOG.warn("cannot start a login: the IdP at {} is unreachable ({})", properties.issuerUri(), e.toString());
-                    return LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
-                            "The sign-in service cannot be reached right now. Please try again in a few minutes.",
-                            RequestContext.of(exchange).requestId());
-                });
+                .doOnError(e -> LOG.warn("cannot start a login: the IdP at {} is unreachable ({})",
+                        properties.issuerUri(), e.toString()))
+                .flatMap(url -> remember(exchange, state, attempt)
+                        .doOnError(e -> LOG.warn("cannot start a login: the session store failed ({})", e.toString()))
+                        .then(Mono.defer(() -> redirect(exchange, url))))
+                .onErrorResume(e -> LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                        "The sign-in service cannot be reached right now. Please try again in a few minutes.",
+                        RequestContext.of(exchange).requestId()));
+    }
+
+    private static Mono<Void> redirect(ServerWebExchange exchange, URI url) {
+        exchange.getResponse().setStatusCode(HttpStatus.FOUND);
+        exchange.getResponse().getHeaders().setLocation(url);
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
+        return exchange.getResponse().setComplete();
     }
 
     private Mono<Void> remember(ServerWebExchange exchange, String state, String attempt) {
