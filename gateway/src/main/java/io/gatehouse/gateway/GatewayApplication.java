@@ -45,7 +45,11 @@ import java.time.Clock;
         // OpenTelemetry log export (traces only), no service discovery or registration (upstreams are URLs from
         // gatehouse.yaml), Lettuce metrics (session.SessionConfiguration builds its own Redis client), and the
         // refresh/restart endpoints, which are never exposed. Each costs start time to evaluate and build.
+        // Trace exemplars on /actuator/prometheus are off: Micrometer puts them on a timer's _count line, which
+        // Prometheus's OpenMetrics parser refuses ("does not support exemplars"), failing the whole scrape whenever a
+        // sampled request was recorded (seen with Debian's Prometheus in PostureAlertIT).
         excludeName = {
+        "org.springframework.boot.actuate.autoconfigure.tracing.prometheus.PrometheusExemplarsAutoConfiguration",
         "io.github.resilience4j.springboot3.verifier.autoconfigure.SpringBoot3VerifierAutoConfiguration",
         "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
         "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadMetricsAutoConfiguration",

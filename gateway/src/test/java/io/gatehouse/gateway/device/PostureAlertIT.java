@@ -77,7 +77,9 @@ class PostureAlertIT extends GatewayITSupport {
                 .property("gatehouse.inventory.client-secret", "secret")
                 .property("gatehouse.inventory.timeout", "2s")
                 // every request asks the inventory again
-                .property("gatehouse.inventory.cache-ttl", "1ms");
+                .property("gatehouse.inventory.cache-ttl", "1ms")
+                // Every request traced: a trace exemplar on a metric line Prometheus refuses would fail every scrape.
+                .property("gatehouse.tracing.sampling", "1.0");
     }
 
     @BeforeAll
@@ -152,7 +154,7 @@ class PostureAlertIT extends GatewayITSupport {
             JsonNode firing = firingAlert();
             assertThat(firing).as("%s\n%s\n%s\n%s\n%s", rule(), raw("gatehouse_posture_lookups_total"),
                     raw("gatehouse_posture_breaker_state"),
-                    raw("up") + " " + raw("scrape_duration_seconds"), log()).isNotNull();
+                    raw("up") + " " + raw("scrape_duration_seconds") + " " + scrapeErrors(), log()).isNotNull();
             assertThat(firing.path("labels").path("pod").asText()).isEqualTo("gateway-it");
             assertThat(firing.path("labels").path("severity").asText()).isEqualTo("critical");
         });
@@ -192,6 +194,11 @@ class PostureAlertIT extends GatewayITSupport {
     private String raw(String promql) throws IOException, InterruptedException {
         return api("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8))
                 .path("data").path("result").toString();
+    }
+
+    /** Why Prometheus's last scrape failed, if it did (targets API, {@code lastError}). */
+    private String scrapeErrors() throws IOException, InterruptedException {
+        return api("/api/v1/targets").path("data").path("activeTargets").findValuesAsText("lastError").toString();
     }
 
     private JsonNode rule() throws IOException, InterruptedException {
