@@ -225,7 +225,11 @@ public final class DecisionLogWriter implements SmartLifecycle {
                 continue;
             }
             if (!running) {
-                return; // stopped and drained
+                // Look again: a line submitted before stop() may have landed between the poll above and this check.
+                if (queue.isEmpty()) {
+                    return; // stopped and drained
+                }
+                continue;
             }
             // Busy: nap briefly unannounced, so producers need not wake us once per event (an unpark is a syscall
             // on the event loop); the next batch is written within BATCH_NAP.
