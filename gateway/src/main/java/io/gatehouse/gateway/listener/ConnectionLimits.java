@@ -25,7 +25,8 @@ import reactor.netty.NettyPipeline;
  * Per accepted connection of the public listener, before anything is read from it:
  * <ol>
  *   <li>the cap: a connection beyond {@code max-connections} open ones is closed at once, without a TLS handshake,
- *       and counted ({@code gatehouse_listener_connections_refused_total}); the open ones are a gauge
+ *       and counted ({@code gatehouse_listener_connections_refused_total{reason="max-connections"}}); the open
+ *       ones are a gauge
  *       ({@code gatehouse_listener_connections});</li>
  *   <li>the TLS handshake deadline: a connection whose handshake has not finished by then (nothing sent, half a
  *       ClientHello, a stalled handshake) is closed;</li>
@@ -60,12 +61,20 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
         this.bodyMillis = Objects.requireNonNull(properties.bodyTimeout(), "bodyTimeout").toMillis();
         Gauge.builder("gatehouse_listener_connections", open, AtomicInteger::get)
                 .description("connections open on the public listener").register(meters);
-        this.refused = Counter.builder("gatehouse_listener_connections_refused")
-                .description("connections closed at once because gatehouse.listener.max-connections were open")
-                .register(meters);
+        this.refused = refused(meters, "max-connections");
         this.handshakeTimeouts = timeouts(meters, "tls-handshake");
         this.headerTimeouts = timeouts(meters, "request-head");
         this.bodyTimeouts = timeouts(meters, "request-body");
+    }
+
+    /**
+     * {@code gatehouse_listener_connections_refused_total{reason}}: connections closed before TLS, by reason
+     * ({@code max-connections}, {@code proxy-protocol-untrusted}, {@code proxy-protocol-invalid}).
+     */
+    static Counter refused(MeterRegistry meters, String reason) {
+        return Counter.builder("gatehouse_listener_connections_refused")
+                .description("connections of the public listener closed before TLS, by reason")
+                .tag("reason", reason).register(meters);
     }
 
     private static Counter timeouts(MeterRegistry meters, String phase) {

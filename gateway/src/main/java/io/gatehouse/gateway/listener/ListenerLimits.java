@@ -11,12 +11,15 @@ import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
+import reactor.netty.ChannelPipelineConfigurer;
+import reactor.netty.http.server.ProxyProtocolSupportType;
 
 /**
  * Puts {@link ListenerProperties} on the public (TLS) listener; the management listener is left alone (it is not
  * reachable from outside the cluster). Per accepted connection, {@link ConnectionLimits}: the cap on open
  * connections, the TLS handshake deadline and the HTTP/1.1 request-head deadline. The request-body timeouts are
- * {@link RequestBodyTimeouts}, per request.
+ * {@link RequestBodyTimeouts}, per request. With {@link ProxyProtocolProperties} set, PROXY protocol is required
+ * from the trusted load balancers and every other peer is refused ({@link ProxyProtocolGate}), before the cap.
  */
 @Component
 final class ListenerLimits implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
@@ -24,10 +27,13 @@ final class ListenerLimits implements WebServerFactoryCustomizer<NettyReactiveWe
     private static final Logger log = LoggerFactory.getLogger(ListenerLimits.class);
 
     private final ListenerProperties properties;
+    private final ProxyProtocolProperties proxyProtocol;
     private final ObjectProvider<MeterRegistry> meters;
 
-    ListenerLimits(ListenerProperties properties, ObjectProvider<MeterRegistry> meters) {
+    ListenerLimits(ListenerProperties properties, ProxyProtocolProperties proxyProtocol,
+                   ObjectProvider<MeterRegistry> meters) {
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.proxyProtocol = Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
@@ -36,8 +42,25 @@ final class ListenerLimits implements WebServerFactoryCustomizer<NettyReactiveWe
         if (!Ssl.isEnabled(factory.getSsl())) {
             return;
         }
-        ConnectionLimits limits = new ConnectionLimits(properties, meters.getIfAvailable(SimpleMeterRegistry::new));
-        factory.addServerCustomizers(server -> server.doOnChannelInit(limits));
+        MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        ConnectionLimits limits = new ConnectionLimits(properties, registry);
+        if (proxyProtocol.enabled()) {
+            ProxyProtocolGate gate = new ProxyProtocolGate(proxyProtocol.rules(),
+                    ConnectionLimits.refused(registry, "proxy-protocol-untrusted"),
+                    ConnectionLimits.refused(registry, "proxy-protocol-invalid"));
+            // The gate first: a connection it refuses takes no slot under max-connections.
+            ChannelPipelineConfigurer perConnection = (observer, channel, remote) -> {
+                if (gate.admit(channel, remote)) {
+                    limits.onChannelInit(observer, channel, remote);
+                }
+            };
+            factory.addServerCustomizers(server -> server.proxyProtocol(ProxyProtocolSupportType.ON)
+                    .doOnChannelInit(perConnection));
+            log.info("public listener: PROXY protocol required from {}, other peers refused",
+                    proxyProtocol.trustedAddresses());
+        } else {
+            factory.addServerCustomizers(server -> server.doOnChannelInit(limits));
+        }
         log.info("public listener limits: TLS handshake {}, request head {}, body gap {}, body {}, {} connections",
                 properties.tlsHandshakeTimeout(), properties.headerReadTimeout(), properties.bodyReadTimeout(),
                 properties.bodyTimeout(), properties.maxConnections());

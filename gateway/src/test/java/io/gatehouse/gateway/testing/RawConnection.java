@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -35,6 +36,8 @@ public final class RawConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    /** The connection's HPACK state: responses on later streams refer to fields of earlier ones. */
+    private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
 
     private RawConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -62,9 +65,52 @@ public final class RawConnection implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * A TCP connection from {@code local} (any 127.x.y.z address is this machine's loopback on Linux, so a test can
+     * be a second peer) that first writes {@code prefix} (a PROXY protocol header, or nothing) in the clear, then
+     * nothing else: no TLS handshake is started.
+     */
+    public static RawConnection tcpFrom(InetAddress local, int port, byte[] prefix) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(local, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            RawConnection connection = new RawConnection(socket);
+            if (prefix.length > 0) {
+                connection.write(prefix);
+            }
+            return connection;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As a load balancer speaking the PROXY protocol would: a TCP connection from {@code local}, {@code prefix}
+     * written in the clear, then TLS over it offering {@code alpn} (handshake done). For h2 the client preface and
+     * an empty SETTINGS frame are sent too. Throws if the gateway ends the connection before the handshake is done.
+     */
+    public static RawConnection proxied(DevPki pki, int port, InetAddress local, byte[] prefix, String alpn)
+            throws IOException {
+        RawConnection plain = tcpFrom(local, port, prefix);
+        SSLSocket socket = (SSLSocket) GatewayClient.jdkSsl(pki, null).getSocketFactory()
+                .createSocket(plain.socket, "127.0.0.1", port, true);
+        RawConnection connection = handshake(socket, alpn);
+        if (alpn.equals("h2")) {
+            connection.write(H2_PREFACE);
+            connection.frame(0x4, 0, 0, new byte[0]);
+        }
+        return connection;
+    }
+
     private static RawConnection tls(DevPki pki, int port, String alpn) throws IOException {
         SSLSocket socket = (SSLSocket) GatewayClient.jdkSsl(pki, null).getSocketFactory()
                 .createSocket("127.0.0.1", port);
+        return handshake(socket, alpn);
+    }
+
+    private static RawConnection handshake(SSLSocket socket, String alpn) throws IOException {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {alpn});
         socket.setSSLParameters(parameters);
@@ -130,7 +176,6 @@ public final class RawConnection implements AutoCloseable {
      * returns its decoded fields; fails if the connection ends, the stream is reset or 10 s pass.
      */
     public Http2Headers responseHeaders(int stream) throws IOException {
-        DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
         DataInputStream frames = new DataInputStream(in);
         for (int i = 0; i < 100; i++) {
             int length = frames.readUnsignedByte() << 16 | frames.readUnsignedShort();
@@ -145,13 +190,18 @@ public final class RawConnection implements AutoCloseable {
                 throw new IOException("stream " + stream + " reset by the gateway");
             } else if (type == 0x7) {
                 throw new IOException("GOAWAY from the gateway");
-            } else if (type == 0x1 && id == stream) {
+            } else if (type == 0x1) {
+                // Decoded even on another stream: HPACK's dynamic table is the connection's, in frame order.
                 ByteBuf block = Unpooled.wrappedBuffer(payload, headerBlockStart(payload, flags),
                         payload.length - headerBlockStart(payload, flags) - padding(payload, flags));
+                Http2Headers decoded;
                 try {
-                    return decoder.decodeHeaders(stream, block);
+                    decoded = hpack.decodeHeaders(id, block);
                 } catch (Http2Exception e) {
                     throw new IOException("undecodable response headers", e);
+                }
+                if (id == stream) {
+                    return decoded;
                 }
             }
         }
