@@ -6,7 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import io.gatehouse.policy.Identity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
