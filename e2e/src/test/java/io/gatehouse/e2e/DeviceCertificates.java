@@ -1,5 +1,6 @@
 package io.gatehouse.e2e;
 
+import io.gatehouse.testsupport.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

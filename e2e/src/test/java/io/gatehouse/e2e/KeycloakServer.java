@@ -2,6 +2,7 @@ package io.gatehouse.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.Processes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

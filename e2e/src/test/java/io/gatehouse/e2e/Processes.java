@@ -1,66 +1,35 @@
 package io.gatehouse.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
-/** Runs commands with bounded waits and finds free loopback ports. */
+/**
+ * Moved: {@link io.gatehouse.testsupport.Processes} in the test-support module. This shim keeps tests written
+ * against the old name compiling for one merge; new code imports the shared class.
+ *
+ * @deprecated use {@link io.gatehouse.testsupport.Processes}; this shim goes once no test names it (issue #17)
+ */
+@Deprecated(forRemoval = true)
 final class Processes {
 
     private Processes() {
     }
 
-    /** Runs {@code command} in {@code dir}, output to {@code log}; throws when it fails or outlives {@code timeout}. */
-    static void run(Path dir, Path log, Duration timeout, List<String> command, java.util.Map<String, String> env) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish within " + timeout + "; see " + log);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(command + " exited " + process.exitValue() + "; last lines of " + log
-                        + ":\n" + tail(log));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    static void run(Path dir, Path log, Duration timeout, List<String> command, Map<String, String> env) {
+        io.gatehouse.testsupport.Processes.run(dir, log, timeout, command, env);
     }
 
     static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return io.gatehouse.testsupport.Processes.tail(log);
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.gatehouse.testsupport.Processes.freePort();
     }
 
     static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return io.gatehouse.testsupport.Processes.isFree(port);
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testsupport.RedisServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,117 +1,43 @@
 package io.gatehouse.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 
 /**
- * A packaged Spring Boot jar (device-inventory, hello-app) run as its own process on loopback, as the run script
- * starts it: {@link #launch} returns at once (so several start side by side on two cores), {@link #awaitReady} polls
- * its health URL with a bound. Its output goes to {@code dir/NAME.log}. It can be stopped and started again with the
- * same arguments (the inventory's fail-closed journey).
+ * Moved: {@link io.gatehouse.testsupport.ServiceProcess} in the test-support module. This shim keeps tests written
+ * against the old name compiling for one merge; new code imports the shared class.
+ *
+ * @deprecated use {@link io.gatehouse.testsupport.ServiceProcess}; this shim goes once no test names it (issue #17)
  */
+@Deprecated(forRemoval = true)
 final class ServiceProcess implements AutoCloseable {
 
-    private final String name;
-    private final List<String> command;
-    private final Path dir;
-    private final Path log;
-    private final URI health;
-    private Process process;
+    private final io.gatehouse.testsupport.ServiceProcess shared;
 
-    private ServiceProcess(String name, List<String> command, Path dir, URI health) {
-        this.name = name;
-        this.command = command;
-        this.dir = dir;
-        this.log = dir.resolve(name + ".log");
-        this.health = health;
+    private ServiceProcess(io.gatehouse.testsupport.ServiceProcess shared) {
+        this.shared = shared;
     }
 
-    /** Starts {@code java JVM_OPTIONS -jar JAR ARGS} from a private copy of the jar; does not wait for it. */
     static ServiceProcess launch(String name, Path jar, Path dir, List<String> jvmOptions, List<String> args, URI health) {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no " + name + " jar at " + jar + ": build the reactor (the e2e module comes last)");
-        }
-        try {
-            Files.createDirectories(dir);
-            // A private copy: a rebuild of the module's target/ while the suite runs must not change the running jar.
-            Path copy = Files.copy(jar, dir.resolve(name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", copy.toString()));
-            command.addAll(args);
-            ServiceProcess service = new ServiceProcess(name, List.copyOf(command), dir, health);
-            service.start();
-            return service;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ServiceProcess(io.gatehouse.testsupport.ServiceProcess.launch(name, jar, dir, jvmOptions, args, health));
     }
 
-    /** Starts the process again after {@link #stop()}, with the same arguments; does not wait for it. */
-    synchronized void start() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException(name + " is running already");
-        }
-        try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    void start() {
+        shared.start();
     }
 
-    /** Waits (at most three minutes) until the health URL answers 200; fails with the log's tail otherwise. */
     ServiceProcess awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
-        Process current = process;
-        try {
-            Awaitility.await(name + " ready at " + health).atMost(Duration.ofSeconds(180))
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> {
-                        if (!current.isAlive()) {
-                            throw new IllegalStateException(name + " exited " + current.exitValue());
-                        }
-                        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                    });
-            return this;
-        } catch (RuntimeException e) {
-            close();
-            throw new IllegalStateException(name + " did not become ready; last lines of " + log + ":\n"
-                    + Processes.tail(log), e);
-        }
+        shared.awaitReady();
+        return this;
     }
 
-    /** TERM, then KILL after 20 s; returns when the process is gone. */
-    synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    void stop() {
+        shared.stop();
     }
 
     @Override
     public void close() {
-        stop();
+        shared.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.e2e;
 
+import io.gatehouse.testsupport.EchoUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The stack every journey runs against, started ONCE per test JVM (Keycloak alone takes half a minute on two busy
- * cores) and stopped when JUnit ends: openssl PKI, Keycloak with the repo's realm, the echo upstream, and the
+ * cores) and stopped when JUnit ends: test PKI, Keycloak with the repo's realm, the echo upstream, and the
  * packaged gateway on {@code https://app.localhost:28443} and {@code https://localhost:28443}. Use it with
  * {@code @ExtendWith(Stack.class)} and {@link #get()}.
  */
@@ -27,7 +28,7 @@ public final class Stack implements BeforeAllCallback {
     final Path jar;
     final Pki pki;
     final KeycloakServer keycloak;
-    final EchoServer upstream;
+    final EchoUpstream upstream;
     final GatewayProcess gateway;
 
     public Stack() {
@@ -40,7 +41,7 @@ public final class Stack implements BeforeAllCallback {
         this.gateway = null;
     }
 
-    private Stack(Path root, Path dir, Path jar, Pki pki, KeycloakServer keycloak, EchoServer upstream,
+    private Stack(Path root, Path dir, Path jar, Pki pki, KeycloakServer keycloak, EchoUpstream upstream,
                   GatewayProcess gateway) {
         this.root = root;
         this.dir = dir;
@@ -120,7 +121,7 @@ public final class Stack implements BeforeAllCallback {
             Path dir = Files.createDirectories(root.resolve("e2e/target/e2e-stack"));
             Pki pki = Pki.create(dir.resolve("pki"));
             KeycloakServer keycloak = KeycloakServer.start(root, dir.resolve("keycloak"), pki.caPem());
-            EchoServer upstream = new EchoServer();
+            EchoUpstream upstream = EchoUpstream.start().prettyJson();
             GatewayProcess gateway;
             try {
                 gateway = GatewayProcess.start(jar, dir.resolve("gateway-a"), PORT, pki,

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.gatehouse.testsupport.JwksServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class RemoteKeySourceIT {
     final GatehouseVerifier verifier;
 
     RemoteKeySourceIT() throws Exception {
-        gateway = new JwksServer().publish(TestTokens.publicSet(oldKey));
+        gateway = JwksServer.start(GatehouseVerifier.JWKS_PATH).publish(TestTokens.publicSet(oldKey));
         verifier = GatehouseVerifier.builder(ISSUER, AUDIENCE).jwksUri(gateway.jwksUri()).clock(clock)
                 .jwksMinRefreshInterval(Duration.ofSeconds(30)).jwksRefreshAfter(Duration.ofMinutes(5)).build();
     }

@@ -1,5 +1,7 @@
 package io.gatehouse.deviceinventory.device;
 
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,10 @@
 package io.gatehouse.deviceinventory.device;
 
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
+import io.gatehouse.deviceinventory.trust.TrustCounts;
+import io.gatehouse.deviceinventory.trust.TrustLevel;
+import io.gatehouse.deviceinventory.trust.TrustSql;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import io.gatehouse.deviceinventory.trust.TrustLevel;
-import io.gatehouse.deviceinventory.trust.TrustSql;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,7 +24,7 @@ import org.springframework.stereotype.Repository;
  * version return the number of rows changed, so the caller can answer 412 when it is zero.
  */
 @Repository
-public class DeviceRepository {
+public class DeviceRepository implements TrustCounts {
 
     static final String COLUMNS = "d.id, d.owner, d.platform, d.os_version, d.managed, d.quarantined, "
             + "d.quarantine_reason, d.quarantined_at, d.disk_encrypted, d.screen_lock, d.reported_at, "
@@ -125,6 +128,7 @@ public class DeviceRepository {
     }
 
     /** How many devices have each trust level at {@code now}. */
+    @Override
     public Map<TrustLevel, Long> countByTrust(TrustSql trustSql, Instant now) {
         Map<TrustLevel, Long> out = new HashMap<>();
         for (TrustLevel level : TrustLevel.values()) {

@@ -1,7 +1,9 @@
 package io.gatehouse.deviceinventory.device;
 
-import io.gatehouse.deviceinventory.web.ApiProblem;
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import io.gatehouse.deviceinventory.web.ApiProblem.FieldError;
+import io.gatehouse.deviceinventory.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

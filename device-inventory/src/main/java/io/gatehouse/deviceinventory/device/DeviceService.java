@@ -3,6 +3,7 @@ package io.gatehouse.deviceinventory.device;
 import io.gatehouse.deviceinventory.audit.HistoryEntry.Action;
 import io.gatehouse.deviceinventory.audit.HistoryEntry.Change;
 import io.gatehouse.deviceinventory.audit.HistoryRepository;
+import io.gatehouse.deviceinventory.platform.OsVersion;
 import io.gatehouse.deviceinventory.trust.TrustLevel;
 import io.gatehouse.deviceinventory.trust.TrustPolicy;
 import io.gatehouse.deviceinventory.trust.TrustSql;

@@ -1,5 +1,7 @@
 package io.gatehouse.deviceinventory.device;
 
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import io.gatehouse.deviceinventory.trust.TrustLevel;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.gatehouse.deviceinventory.trust;
 
-import io.gatehouse.deviceinventory.device.DeviceRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +30,7 @@ class TrustGauges implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrustGauges.class);
 
-    private final DeviceRepository devices;
+    private final TrustCounts devices;
     private final TrustSql trustSql;
     private final Clock clock;
     private final Duration interval;
@@ -39,7 +38,7 @@ class TrustGauges implements SmartLifecycle {
     private volatile Map<TrustLevel, Long> counts = new EnumMap<>(TrustLevel.class);
     private ScheduledExecutorService timer;
 
-    TrustGauges(DeviceRepository devices, TrustSql trustSql, Clock clock, MeterRegistry registry,
+    TrustGauges(TrustCounts devices, TrustSql trustSql, Clock clock, MeterRegistry registry,
                 @Value("${inventory.trust.gauge-interval:30s}") Duration interval) {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.trustSql = Objects.requireNonNull(trustSql, "trustSql");

@@ -1,7 +1,7 @@
 package io.gatehouse.deviceinventory.trust;
 
-import io.gatehouse.deviceinventory.device.OsVersion;
-import io.gatehouse.deviceinventory.device.Platform;
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

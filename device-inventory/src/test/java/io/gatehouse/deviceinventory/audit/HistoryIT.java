@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.deviceinventory.support.Api;
 import io.gatehouse.deviceinventory.support.InventoryIT;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +17,10 @@ class HistoryIT extends InventoryIT {
         String id = newId();
         String cert = newFingerprint();
         String etag = createDevice(id, cert).etag();
-        String editor = TestIssuer.get().token("editor-7", "devices:write");
+        String editor = InventoryTokens.get().token("editor-7", "devices:write");
         api.send("PUT", "/v1/devices/" + id, editor, deviceJson("sam@corp.example", "macOS", "15.3", true, cert),
                 "If-Match", etag);
-        api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().tokenWith("mdm-agent", "devices:report", java.util.Map.of("device_id", id)),
+        api.send("POST", "/v1/devices/" + id + "/reports", InventoryTokens.get().tokenWith("mdm-agent", "devices:report", java.util.Map.of("device_id", id)),
                 "{\"disk_encrypted\":true,\"screen_lock\":false,\"os_version\":\"15.4\"}");
         api.send("POST", "/v1/devices/" + id + "/quarantine", editor, "{\"reason\":\"stolen\"}");
         api.send("POST", "/v1/devices/" + id + "/release", editor, "{\"reason\":\"recovered\"}");

@@ -2,7 +2,7 @@ package io.gatehouse.deviceinventory.bench;
 
 import io.gatehouse.deviceinventory.DeviceInventoryApplication;
 import io.gatehouse.deviceinventory.support.Api;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ public final class PostureLoadCheck {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        TestIssuer issuer = TestIssuer.get();
+        InventoryTokens issuer = InventoryTokens.get();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeviceInventoryApplication.class)
                 .run("--server.port=0", "--management.server.port=0", "--logging.level.root=WARN",
                         "--spring.main.banner-mode=off",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.deviceinventory.support.Api;
 import io.gatehouse.deviceinventory.support.InventoryIT;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,7 +181,7 @@ class BadInputIT extends InventoryIT {
     void reportWhenFieldMissingThen400NamingIt() {
         String id = newId();
         createDevice(id, newFingerprint());
-        Api.Response r = api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().reporterFor(id),
+        Api.Response r = api.send("POST", "/v1/devices/" + id + "/reports", InventoryTokens.get().reporterFor(id),
                 "{\"disk_encrypted\":true,\"os_version\":\"15.3\"}");
         assertProblem(r, 400, "invalid-field", "screen_lock");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.deviceinventory.support.Api;
 import io.gatehouse.deviceinventory.support.InventoryIT;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -80,7 +80,7 @@ class ConcurrentWritersIT extends InventoryIT {
             List<CompletableFuture<Api.Response>> reporters = java.util.stream.IntStream.range(0, 6)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                         await(start);
-                        return api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().reporterFor(id),
+                        return api.send("POST", "/v1/devices/" + id + "/reports", InventoryTokens.get().reporterFor(id),
                                 "{\"disk_encrypted\":true,\"screen_lock\":true,\"os_version\":\"15." + i + "\"}");
                     }, pool))
                     .toList();

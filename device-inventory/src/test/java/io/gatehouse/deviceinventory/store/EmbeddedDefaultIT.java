@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.deviceinventory.DeviceInventoryApplication;
 import io.gatehouse.deviceinventory.support.Api;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class EmbeddedDefaultIT {
         int pgPort;
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeviceInventoryApplication.class)
                 .run("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
-                        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestIssuer.get().jwksUri())) {
+                        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + InventoryTokens.get().jwksUri())) {
             pgPort = app.getBean(EmbeddedPostgres.class).getPort();
             JdbcClient jdbc = app.getBean(JdbcClient.class);
             assertThat(jdbc.sql("select version()").query(String.class).single()).startsWith("PostgreSQL 17");
@@ -32,7 +32,7 @@ class EmbeddedDefaultIT {
                     .single()).isPositive();
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             Api api = new Api(port);
-            String token = TestIssuer.get().token("laptop", "devices:write devices:read");
+            String token = InventoryTokens.get().token("laptop", "devices:write devices:read");
             assertThat(api.send("PUT", "/v1/devices/dev-local", token, "{\"owner\":\"pat@corp.example\","
                     + "\"os\":\"Linux\",\"managed\":true}").status()).isEqualTo(201);
         }

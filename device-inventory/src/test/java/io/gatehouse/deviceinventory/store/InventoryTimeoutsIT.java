@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.deviceinventory.DeviceInventoryApplication;
 import io.gatehouse.deviceinventory.support.PostgresFixture;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,7 +59,7 @@ class InventoryTimeoutsIT {
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
         PostgresFixture.register(registry);
-        TestIssuer.register(registry);
+        InventoryTokens.register(registry);
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", SILENT_JWKS::uri);
     }
 
@@ -81,7 +81,7 @@ class InventoryTimeoutsIT {
     @Test
     void requestWhenJwksServerNeverAnswersThen503ProblemWithinSeconds() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/devices"))
-                .header("Authorization", "Bearer " + TestIssuer.get().token("admin-1", "devices:read"))
+                .header("Authorization", "Bearer " + InventoryTokens.get().token("admin-1", "devices:read"))
                 .timeout(Duration.ofSeconds(8)).build();
 
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

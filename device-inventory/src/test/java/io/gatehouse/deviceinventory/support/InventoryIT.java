@@ -13,7 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of every integration test: the whole service on random API and management ports, against the real
- * PostgreSQL of {@link PostgresFixture} and tokens from {@link TestIssuer}. Every subclass shares this one
+ * PostgreSQL of {@link PostgresFixture} and tokens from {@link InventoryTokens}. Every subclass shares this one
  * configuration, so Spring's context cache starts the service once per test JVM. Tests isolate themselves by
  * using fresh device ids and fingerprints, never by cleaning tables.
  */
@@ -35,7 +35,7 @@ public abstract class InventoryIT {
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
         PostgresFixture.register(registry);
-        TestIssuer.register(registry);
+        InventoryTokens.register(registry);
     }
 
     @BeforeEach
@@ -44,11 +44,11 @@ public abstract class InventoryIT {
     }
 
     protected static String token(String scopes) {
-        return TestIssuer.get().token("admin-1", scopes);
+        return InventoryTokens.get().token("admin-1", scopes);
     }
 
     protected static String admin() {
-        return TestIssuer.get().token("admin-1", ALL_SCOPES);
+        return InventoryTokens.get().token("admin-1", ALL_SCOPES);
     }
 
     protected static String newId() {
@@ -81,7 +81,7 @@ public abstract class InventoryIT {
     }
 
     protected Api.Response report(String id, boolean disk, boolean lock, String osVersion, String reportedAt) {
-        return api.send("POST", "/v1/devices/" + id + "/reports", TestIssuer.get().reporterFor(id),
+        return api.send("POST", "/v1/devices/" + id + "/reports", InventoryTokens.get().reporterFor(id),
                 "{\"disk_encrypted\":" + disk + ",\"screen_lock\":" + lock + ",\"os_version\":\"" + osVersion
                         + "\",\"reported_at\":\"" + reportedAt + "\"}");
     }

@@ -3,8 +3,8 @@ package io.gatehouse.deviceinventory.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.deviceinventory.device.OsVersion;
-import io.gatehouse.deviceinventory.device.Platform;
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.gatehouse.deviceinventory.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.deviceinventory.device.OsVersion;
-import io.gatehouse.deviceinventory.device.Platform;
+import io.gatehouse.deviceinventory.platform.OsVersion;
+import io.gatehouse.deviceinventory.platform.Platform;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

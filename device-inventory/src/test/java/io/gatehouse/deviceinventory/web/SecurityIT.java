@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.deviceinventory.support.Api;
 import io.gatehouse.deviceinventory.support.InventoryIT;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -54,20 +54,20 @@ class SecurityIT extends InventoryIT {
 
     @Test
     void requestWhenTokenExpiredThen401() {
-        Api.Response r = api.get("/v1/devices", TestIssuer.get().expiredToken("u", "devices:read"));
+        Api.Response r = api.get("/v1/devices", InventoryTokens.get().expiredToken("u", "devices:read"));
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().get("code").asText()).isEqualTo("unauthenticated");
     }
 
     @Test
     void requestWhenTokenFromAnotherIssuerThen401() {
-        String t = TestIssuer.get().tokenFromIssuer("https://evil.example", "u", "devices:read");
+        String t = InventoryTokens.get().tokenFromIssuer("https://evil.example", "u", "devices:read");
         assertThat(api.get("/v1/devices", t).status()).isEqualTo(401);
     }
 
     @Test
     void requestWhenTokenSignedByUnknownKeyThen401() {
-        assertThat(api.get("/v1/devices", TestIssuer.get().tokenWithForeignKey("u", "devices:read")).status())
+        assertThat(api.get("/v1/devices", InventoryTokens.get().tokenWithForeignKey("u", "devices:read")).status())
                 .isEqualTo(401);
     }
 

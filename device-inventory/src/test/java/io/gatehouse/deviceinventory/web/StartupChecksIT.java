@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.deviceinventory.DeviceInventoryApplication;
 import io.gatehouse.deviceinventory.support.PostgresFixture;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -25,7 +25,7 @@ class StartupChecksIT {
     void startWhenManagementPortEqualsServerPortThenFails() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(DeviceInventoryApplication.class).run(args(
                 "--server.port=18599", "--management.server.port=18599",
-                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestIssuer.get().jwksUri())).close())
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + InventoryTokens.get().jwksUri())).close())
                 .hasStackTraceContaining("must differ from server.port");
     }
 

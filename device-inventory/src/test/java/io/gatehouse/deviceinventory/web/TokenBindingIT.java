@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.deviceinventory.support.Api;
 import io.gatehouse.deviceinventory.support.InventoryIT;
-import io.gatehouse.deviceinventory.support.TestIssuer;
+import io.gatehouse.deviceinventory.support.InventoryTokens;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class TokenBindingIT extends InventoryIT {
     void requestWhenTokenHasNoAudienceThen401() {
         Map<String, Object> noAudience = new HashMap<>();
         noAudience.put("aud", null);
-        String t = TestIssuer.get().tokenWith("admin-1", "devices:read", noAudience);
+        String t = InventoryTokens.get().tokenWith("admin-1", "devices:read", noAudience);
 
         Api.Response r = api.get("/v1/devices", t);
 
@@ -32,7 +32,7 @@ class TokenBindingIT extends InventoryIT {
 
     @Test
     void requestWhenTokenIsForAnotherAudienceThen401() {
-        String t = TestIssuer.get().tokenWith("admin-1", "devices:read", Map.of("aud", "payroll"));
+        String t = InventoryTokens.get().tokenWith("admin-1", "devices:read", Map.of("aud", "payroll"));
 
         assertThat(api.get("/v1/devices", t).status()).isEqualTo(401);
     }
@@ -44,7 +44,7 @@ class TokenBindingIT extends InventoryIT {
         createDevice(a, newFingerprint());
         createDevice(b, newFingerprint());
 
-        Api.Response r = api.send("POST", "/v1/devices/" + b + "/reports", TestIssuer.get().reporterFor(a), REPORT);
+        Api.Response r = api.send("POST", "/v1/devices/" + b + "/reports", InventoryTokens.get().reporterFor(a), REPORT);
 
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -57,7 +57,7 @@ class TokenBindingIT extends InventoryIT {
         String a = newId();
         createDevice(a, newFingerprint());
 
-        Api.Response r = api.send("POST", "/v1/devices/" + a + "/reports", TestIssuer.get().reporterFor(a), REPORT);
+        Api.Response r = api.send("POST", "/v1/devices/" + a + "/reports", InventoryTokens.get().reporterFor(a), REPORT);
 
         assertThat(r.status()).isEqualTo(200);
     }

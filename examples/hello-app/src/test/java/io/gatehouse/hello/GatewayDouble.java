@@ -12,40 +12,30 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testsupport.JwksServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-/** Stands in for the gateway: publishes a JWKS on 127.0.0.1 and signs assertions the way the gateway does. */
+/**
+ * Stands in for the gateway: publishes its key on the shared {@link JwksServer} (127.0.0.1, the gateway's JWKS path)
+ * and signs assertions the way the gateway does.
+ */
 final class GatewayDouble implements AutoCloseable {
     static final String JWKS_PATH = "/.well-known/gatehouse/jwks.json";
 
     private final ECKey key;
-    private final HttpServer server;
+    private final JwksServer server;
 
     GatewayDouble() throws IOException, JOSEException {
         key = new ECKeyGenerator(Curve.P_256).keyID("dev-1").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).generate();
-        byte[] jwks = new JWKSet(key).toPublicJWKSet().toString().getBytes(StandardCharsets.UTF_8);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(JWKS_PATH, exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
-            exchange.sendResponseHeaders(200, jwks.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(jwks);
-            }
-        });
-        server.start();
+        server = JwksServer.start(JWKS_PATH).publish(new JWKSet(key));
     }
 
     String issuer() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.issuer();
     }
 
     String assertion(String audience, String method, String host, String path, Instant iat) {
@@ -67,6 +57,6 @@ final class GatewayDouble implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

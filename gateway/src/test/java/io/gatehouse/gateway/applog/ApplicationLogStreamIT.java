@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

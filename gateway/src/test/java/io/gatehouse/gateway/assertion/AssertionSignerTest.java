@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.gatehouse.gateway.testing.DevPki;
+import io.gatehouse.testsupport.DevPki;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.TrustLevel;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.RunningGateway;
 import io.gatehouse.gateway.testing.SecretVolume;
@@ -77,7 +77,7 @@ class SigningKeyReloadIT {
         SecretVolume secret = SecretVolume.create(dir.resolve("signing"));
         Path keys = dir.resolve("keys");
         Files.createDirectories(keys);
-        io.gatehouse.gateway.testing.DevPki pki = io.gatehouse.gateway.testing.DevPki.create(keys);
+        io.gatehouse.testsupport.DevPki pki = io.gatehouse.testsupport.DevPki.create(keys);
         secret.publishFiles(Map.of("signing.pem", pki.writeSigningKeyPem("old")));
         try (EchoUpstream upstream = EchoUpstream.start(); RunningGateway gateway = start(upstream, secret)) {
             GatewayClient client = gateway.client();
@@ -111,7 +111,7 @@ class SigningKeyReloadIT {
         SecretVolume secret = SecretVolume.create(dir.resolve("signing"));
         Path keys = dir.resolve("keys");
         Files.createDirectories(keys);
-        io.gatehouse.gateway.testing.DevPki pki = io.gatehouse.gateway.testing.DevPki.create(keys);
+        io.gatehouse.testsupport.DevPki pki = io.gatehouse.testsupport.DevPki.create(keys);
         Path good = pki.writeSigningKeyPem("good");
         secret.publishFiles(Map.of("signing.pem", good));
         try (EchoUpstream upstream = EchoUpstream.start(); RunningGateway gateway = start(upstream, secret)) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

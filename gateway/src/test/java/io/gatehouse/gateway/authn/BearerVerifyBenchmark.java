@@ -1,6 +1,6 @@
 package io.gatehouse.gateway.authn;
 
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import io.gatehouse.policy.Identity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;

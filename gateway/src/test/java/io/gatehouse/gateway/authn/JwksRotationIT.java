@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

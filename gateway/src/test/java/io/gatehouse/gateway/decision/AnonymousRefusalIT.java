@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

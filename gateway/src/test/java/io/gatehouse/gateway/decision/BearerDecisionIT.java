@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import io.gatehouse.verifier.GatehouseIdentity;
 import io.gatehouse.verifier.GatehouseVerifier;
 import java.net.URI;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

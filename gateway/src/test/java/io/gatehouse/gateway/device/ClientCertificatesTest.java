@@ -3,7 +3,7 @@ package io.gatehouse.gateway.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.gateway.testing.DevPki;
+import io.gatehouse.testsupport.DevPki;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

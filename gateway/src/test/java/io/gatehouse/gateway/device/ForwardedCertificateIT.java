@@ -2,7 +2,7 @@ package io.gatehouse.gateway.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.gateway.testing.DevPki;
+import io.gatehouse.testsupport.DevPki;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;

@@ -3,7 +3,7 @@ package io.gatehouse.gateway.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;

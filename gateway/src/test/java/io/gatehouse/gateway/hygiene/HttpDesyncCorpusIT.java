@@ -2,7 +2,7 @@ package io.gatehouse.gateway.hygiene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package io.gatehouse.gateway.hygiene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.gateway.testing.DevPki;
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.DevPki;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;

@@ -1,6 +1,6 @@
 package io.gatehouse.gateway.hygiene;
 
-import io.gatehouse.gateway.testing.DevPki;
+import io.gatehouse.testsupport.DevPki;
 import io.gatehouse.gateway.testing.GatewayClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

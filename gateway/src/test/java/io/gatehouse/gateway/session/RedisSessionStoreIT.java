@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.RedisServer;
+import io.gatehouse.testsupport.TestIssuer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -34,7 +35,7 @@ class RedisSessionStoreIT extends GatewayITSupport {
     private static final String COOKIE = SessionCookies.SESSION + "=no-such-session-but-a-cookie";
 
     private TestIssuer idp;
-    private RedisProcess redis;
+    private RedisServer redis;
     private String bearer;
 
     @Override
@@ -53,7 +54,7 @@ class RedisSessionStoreIT extends GatewayITSupport {
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
-        redis = RedisProcess.start();
+        redis = RedisServer.start();
         idp = TestIssuer.start();
         bearer = idp.es256(c -> { });
         builder.property("gatehouse.oidc.issuer-uri", idp.issuer())

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.RedisServer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class RefreshAcrossReplicasIT extends GatewayITSupport {
     private static final int PER_REPLICA = 4;
 
     private TestIssuer idp;
-    private RedisProcess redis;
+    private RedisServer redis;
     private RunningGateway replicaB;
     private final ExecutorService browsers = Executors.newFixedThreadPool(2 * PER_REPLICA);
 
@@ -52,7 +53,7 @@ class RefreshAcrossReplicasIT extends GatewayITSupport {
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
-        redis = RedisProcess.start();
+        redis = RedisServer.start();
         idp = TestIssuer.start().client(TestIssuer.AUDIENCE, "secret").accessLifetimes(10, 3600)
                 .rotateRefreshTokens(true);
         properties(builder);

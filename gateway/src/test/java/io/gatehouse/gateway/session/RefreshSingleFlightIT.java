@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
-import io.gatehouse.gateway.testing.TestIssuer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.testing;
 
+import io.gatehouse.testsupport.EchoUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

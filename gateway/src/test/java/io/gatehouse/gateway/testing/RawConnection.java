@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.testing;
 
+import io.gatehouse.testsupport.DevPki;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.testing;
 
 import io.gatehouse.gateway.GatewayApplication;
+import io.gatehouse.testsupport.DevPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

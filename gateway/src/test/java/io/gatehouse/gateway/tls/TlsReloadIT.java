@@ -3,8 +3,8 @@ package io.gatehouse.gateway.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.gateway.testing.DevPki;
-import io.gatehouse.gateway.testing.EchoUpstream;
+import io.gatehouse.testsupport.DevPki;
+import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.RunningGateway;
 import io.gatehouse.gateway.testing.SecretVolume;

@@ -2,8 +2,8 @@ package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Nodes;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.Node;
 

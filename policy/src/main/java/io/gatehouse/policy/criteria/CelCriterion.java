@@ -12,7 +12,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.ParseContext;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -46,7 +46,7 @@ public final class CelCriterion implements Criterion {
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
         if (!(node instanceof ScalarNode s) || s.getValue().isBlank()) {
-            c.error(node, "expected a CEL expression, found %s", io.gatehouse.policy.load.Nodes.describe(node));
+            c.error(node, "expected a CEL expression, found %s", io.gatehouse.policy.parse.Nodes.describe(node));
             return null;
         }
         String expression = s.getValue();

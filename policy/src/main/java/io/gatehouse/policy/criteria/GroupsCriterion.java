@@ -2,8 +2,8 @@ package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Nodes;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Durations;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.Durations;
+import io.gatehouse.policy.parse.ParseContext;
 import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

@@ -2,8 +2,8 @@ package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Nodes;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;

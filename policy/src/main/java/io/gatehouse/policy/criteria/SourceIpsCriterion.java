@@ -1,8 +1,8 @@
 package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Nodes;
-import io.gatehouse.policy.load.ParseContext;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,9 +1,9 @@
 package io.gatehouse.policy.criteria;
 
 import io.gatehouse.policy.Request;
-import io.gatehouse.policy.load.Nodes;
-import io.gatehouse.policy.load.ParseContext;
-import io.gatehouse.policy.load.Suggest;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
+import io.gatehouse.policy.parse.Suggest;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;

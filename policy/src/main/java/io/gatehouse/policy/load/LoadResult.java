@@ -1,6 +1,7 @@
 package io.gatehouse.policy.load;
 
 import io.gatehouse.policy.CompiledConfig;
+import io.gatehouse.policy.parse.ConfigError;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

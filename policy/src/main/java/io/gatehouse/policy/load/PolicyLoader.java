@@ -2,6 +2,10 @@ package io.gatehouse.policy.load;
 
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.model.Route;
+import io.gatehouse.policy.parse.ConfigError;
+import io.gatehouse.policy.parse.Errors;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,8 @@ import io.gatehouse.policy.criteria.LetterCase;
 import io.gatehouse.policy.model.Policy;
 import io.gatehouse.policy.model.Route;
 import io.gatehouse.policy.model.Rule;
+import io.gatehouse.policy.parse.Nodes;
+import io.gatehouse.policy.parse.ParseContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.gatehouse.policy.load;
+package io.gatehouse.policy.parse;
 
 import java.util.Comparator;
 import java.util.Objects;
@@ -7,7 +7,7 @@ import java.util.Objects;
  * One problem found while loading {@code gatehouse.yaml}: where ({@code file}, 1-based {@code line} and
  * {@code column}), which key ({@code path}, e.g. {@code routes[0].policy.allow[0].device.trust}, empty for
  * errors outside any key such as YAML syntax errors) and what is wrong and what is allowed ({@code message}).
- * Errors are values: the loader collects them all and {@link LoadResult#render()} prints them.
+ * Errors are values: the loader collects them all and {@code io.gatehouse.policy.load.LoadResult#render()} prints them.
  */
 public record ConfigError(String file, int line, int column, String path, String message) {
 

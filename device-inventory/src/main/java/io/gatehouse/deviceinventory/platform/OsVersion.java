@@ -1,4 +1,4 @@
-package io.gatehouse.deviceinventory.device;
+package io.gatehouse.deviceinventory.platform;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;

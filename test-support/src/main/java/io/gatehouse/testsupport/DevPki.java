@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.testing;
+package io.gatehouse.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +19,10 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -40,7 +42,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away PKI for tests: a CA (both the server's issuer and the device CA), a server certificate for
- * {@code localhost} and {@code 127.0.0.1}, and device client certificates, all written to one directory as PEM
+ * {@code localhost} and {@code 127.0.0.1} (and any further DNS names given to {@link #create(Path, String, List)}),
+ * device client certificates and ES256 signing keys, all written to one directory as PEM
  * and PKCS#12 (password {@link #PASSWORD}). Keys are EC P-256. Nothing here is a secret worth keeping.
  */
 public final class DevPki {
@@ -60,11 +63,13 @@ public final class DevPki {
     private final KeyPair caKeys;
     private final X509Certificate caCertificate;
     private final Path caPem;
+    private final List<String> serverNames;
     private final Issued server;
 
-    private DevPki(Path dir, String caName) throws GeneralSecurityException, IOException {
+    private DevPki(Path dir, String caName, List<String> serverNames) throws GeneralSecurityException, IOException {
         this.dir = dir;
         this.caName = caName;
+        this.serverNames = List.copyOf(serverNames);
         this.caKeys = ecKeyPair();
         this.caCertificate = caCertificate(caName, caKeys);
         this.caPem = dir.resolve(caName + "-ca.pem");
@@ -79,9 +84,20 @@ public final class DevPki {
 
     /** A new CA named {@code caName}; use a second one for "a certificate from some other CA". */
     public static DevPki create(Path dir, String caName) {
+        return create(dir, caName, List.of("localhost"));
+    }
+
+    /**
+     * A new CA named {@code caName} whose server certificates name {@code serverNames} (DNS, wildcards allowed, e.g.
+     * {@code *.localhost} for a browser's per-app hosts) and {@code 127.0.0.1}.
+     */
+    public static DevPki create(Path dir, String caName, List<String> serverNames) {
+        if (serverNames.isEmpty()) {
+            throw new IllegalArgumentException("serverNames: name at least one host");
+        }
         try {
             Files.createDirectories(dir);
-            return new DevPki(dir, caName);
+            return new DevPki(dir, caName, serverNames);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the test PKI in " + dir, e);
         }
@@ -100,7 +116,7 @@ public final class DevPki {
         }
     }
 
-    /** Another server certificate for {@code localhost} and {@code 127.0.0.1} from this CA (a renewal), under its own file names. */
+    /** Another server certificate for this PKI's server names and {@code 127.0.0.1} from this CA (a renewal), under its own file names. */
     public Issued issueServer(String name) {
         try {
             return issue(name, true);
@@ -147,9 +163,11 @@ public final class DevPki {
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
         if (serverCert) {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            List<GeneralName> names = new ArrayList<>();
+            serverNames.forEach(host -> names.add(new GeneralName(GeneralName.dNSName, host)));
+            names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
         } else {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         }

@@ -1,4 +1,4 @@
-package io.gatehouse.policy.load;
+package io.gatehouse.policy.parse;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

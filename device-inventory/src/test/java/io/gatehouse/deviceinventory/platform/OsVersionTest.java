@@ -1,4 +1,4 @@
-package io.gatehouse.deviceinventory.device;
+package io.gatehouse.deviceinventory.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

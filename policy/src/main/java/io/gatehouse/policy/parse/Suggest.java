@@ -1,4 +1,4 @@
-package io.gatehouse.policy.load;
+package io.gatehouse.policy.parse;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.gatehouse.policy.load;
+package io.gatehouse.policy.parse;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +33,8 @@ public final class Nodes {
         return node instanceof SequenceNode ? "a list" : "a mapping";
     }
 
-    static boolean isNull(ScalarNode s) {
+    /** Whether a scalar is YAML null ({@code ~}, {@code null} or empty, written plain). */
+    public static boolean isNull(ScalarNode s) {
         return Tag.NULL.equals(s.getTag()) || (s.getScalarStyle() == ScalarStyle.PLAIN
                 && (s.getValue().isEmpty() || s.getValue().equals("~") || s.getValue().equals("null")));
     }

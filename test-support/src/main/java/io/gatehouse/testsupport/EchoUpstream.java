@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.testing;
+package io.gatehouse.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,7 +26,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * A real HTTP/1.1 server on 127.0.0.1 and a random port that stands for an internal app. It answers 200 with
  * JSON echoing what it received ({@code method}, {@code path}, {@code query}, {@code headers} as a map of
  * lower-case name to list of values, {@code body}) and records every request, so a test can assert what the
- * upstream saw, or that it saw nothing. It can also answer slowly or drop connections without an answer.
+ * upstream saw, or that it saw nothing. It can also answer slowly or drop connections without an answer, and
+ * indent its JSON ({@link #prettyJson()}) for a test that reads it as a page in a browser.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class EchoUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile boolean pretty;
     private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(new Behaviour.Echo());
     private final DisposableServer server;
 
@@ -103,6 +105,12 @@ public final class EchoUpstream implements AutoCloseable {
         return all.get(all.size() - 1);
     }
 
+    /** Answers with indented JSON ({@code "path" : "/x"}, one key a line) from now on, as a browser shows it. */
+    public EchoUpstream prettyJson() {
+        pretty = true;
+        return this;
+    }
+
     public void clear() {
         received.clear();
     }
@@ -145,7 +153,7 @@ public final class EchoUpstream implements AutoCloseable {
                         .then();
             }
             Mono<Void> answer = Mono.defer(() -> response.header("Content-Type", "application/json")
-                    .sendString(Mono.just(toJson(seen))).then());
+                    .sendString(Mono.just(toJson(seen, pretty))).then());
             return now instanceof Behaviour.Slow slow ? Mono.delay(slow.delay()).then(answer) : answer;
         });
     }
@@ -162,7 +170,7 @@ public final class EchoUpstream implements AutoCloseable {
         return seen;
     }
 
-    private static String toJson(Received seen) {
+    private static String toJson(Received seen, boolean pretty) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", seen.method());
@@ -170,7 +178,7 @@ public final class EchoUpstream implements AutoCloseable {
             json.put("query", seen.query());
             json.put("headers", seen.headers());
             json.put("body", seen.body());
-            return JSON.writeValueAsString(json);
+            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) : JSON.writeValueAsString(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.testing;
+package io.gatehouse.testsupport;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -17,11 +17,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -32,44 +28,42 @@ import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An OIDC issuer that really signs, for tests: a JDK HTTP server on 127.0.0.1 (random port) serving
+ * An OIDC issuer that really signs, for tests: a {@link JwksServer} on 127.0.0.1 (random port) serving
  * {@code /.well-known/openid-configuration} and {@code /jwks} with one RSA and one P-256 key, and minting RS256 and
- * ES256 tokens with Nimbus. {@link #attackerKey(JWSAlgorithm)} gives keys that are not in the JWKS, for forgeries.
+ * ES256 tokens with Nimbus. Its token endpoint redeems authorization codes, refresh tokens and client credentials;
+ * {@link #sign} gives full control of header and claims (a resource server's tokens with other claims, forgeries). {@link #attackerKey(JWSAlgorithm)} gives keys that are not in the JWKS, for forgeries.
  * Close it after the test.
  */
 public final class TestIssuer implements AutoCloseable {
 
     public static final String AUDIENCE = "gatehouse";
 
-    private final HttpServer server;
+    private final JwksServer server;
     private final String issuer;
     private volatile RSAKey rsa;
     private final ECKey ec;
-    private final AtomicInteger jwksFetches = new AtomicInteger();
     private final Map<String, String> clients = new ConcurrentHashMap<>();
     /** Authorization codes handed out by {@link #authorize(String)}, each with its nonce; single use. */
     private final Map<String, String> codes = new ConcurrentHashMap<>();
     private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refreshGrants = new AtomicInteger();
-    private final ExecutorService handlers = Executors.newFixedThreadPool(16);
     private volatile boolean rotateRefreshTokens;
     private volatile long loginAccessSeconds = 300;
     private volatile long refreshedAccessSeconds = 300;
     private volatile CountDownLatch refreshGate = new CountDownLatch(0);
 
-    private TestIssuer(HttpServer server, RSAKey rsa, ECKey ec) {
+    private TestIssuer(JwksServer server, RSAKey rsa, ECKey ec) {
         this.server = server;
         this.rsa = rsa;
         this.ec = ec;
-        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.issuer = server.issuer();
+        publishKeys();
     }
 
     /** Starts an issuer on a random loopback port. */
@@ -77,16 +71,10 @@ public final class TestIssuer implements AutoCloseable {
         try {
             RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
             ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            TestIssuer issuer = new TestIssuer(server, rsa, ec);
-            server.createContext("/.well-known/openid-configuration", issuer::discovery);
-            server.createContext("/jwks", issuer::jwks);
-            server.createContext("/token", issuer::token);
-            server.setExecutor(issuer.handlers);
-            server.start();
+            TestIssuer issuer = new TestIssuer(JwksServer.start("/jwks"), rsa, ec);
+            issuer.server.route("/.well-known/openid-configuration", issuer::discovery);
+            issuer.server.route("/token", issuer::token);
             return issuer;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -96,8 +84,13 @@ public final class TestIssuer implements AutoCloseable {
         return issuer;
     }
 
+    /** {@code {issuer}/jwks}. */
+    public java.net.URI jwksUri() {
+        return server.jwksUri();
+    }
+
     public int jwksFetches() {
-        return jwksFetches.get();
+        return server.requests();
     }
 
     /**
@@ -211,6 +204,7 @@ public final class TestIssuer implements AutoCloseable {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+        publishKeys();
         return removed;
     }
 
@@ -243,9 +237,8 @@ public final class TestIssuer implements AutoCloseable {
                 + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"]}");
     }
 
-    private void jwks(HttpExchange exchange) throws IOException {
-        jwksFetches.incrementAndGet();
-        respond(exchange, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+    private void publishKeys() {
+        server.publish(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
     }
 
     /**
@@ -356,7 +349,6 @@ public final class TestIssuer implements AutoCloseable {
     @Override
     public void close() {
         refreshGate.countDown();
-        server.stop(0);
-        handlers.shutdownNow();
+        server.close();
     }
 }
