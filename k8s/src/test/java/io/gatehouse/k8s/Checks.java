@@ -29,19 +29,22 @@ import java.util.Set;
 final class Checks {
 
     /** Custom resources we use, by kind and apiVersion: anything else generic is a typo or an unknown kind. */
-    static final Map<String, Set<String>> KNOWN_CUSTOM_KINDS = Map.of(
-            "ExternalSecret", Set.of("external-secrets.io/v1beta1"),
-            "SecretStore", Set.of("external-secrets.io/v1beta1"),
-            "SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1"),
-            "PeerAuthentication", Set.of("security.istio.io/v1"),
-            "AuthorizationPolicy", Set.of("security.istio.io/v1"),
-            "CiliumNetworkPolicy", Set.of("cilium.io/v2"),
-            "ClusterPolicy", Set.of("kyverno.io/v1"),
-            "PrometheusRule", Set.of("monitoring.coreos.com/v1"),
-            "PodMonitor", Set.of("monitoring.coreos.com/v1"));
+    static final Map<String, Set<String>> KNOWN_CUSTOM_KINDS = Map.ofEntries(
+            // External Secrets' served API since 0.17 (v1beta1 is deprecated and goes away).
+            Map.entry("ExternalSecret", Set.of("external-secrets.io/v1")),
+            Map.entry("SecretStore", Set.of("external-secrets.io/v1")),
+            Map.entry("Certificate", Set.of("cert-manager.io/v1")),
+            Map.entry("Bundle", Set.of("trust.cert-manager.io/v1alpha1")),
+            Map.entry("SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1")),
+            Map.entry("PeerAuthentication", Set.of("security.istio.io/v1")),
+            Map.entry("AuthorizationPolicy", Set.of("security.istio.io/v1")),
+            Map.entry("CiliumNetworkPolicy", Set.of("cilium.io/v2")),
+            Map.entry("ClusterPolicy", Set.of("kyverno.io/v1")),
+            Map.entry("PrometheusRule", Set.of("monitoring.coreos.com/v1")),
+            Map.entry("PodMonitor", Set.of("monitoring.coreos.com/v1")));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterPolicy", "ClusterRole",
-            "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition");
+            "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition", "Bundle", "ClusterIssuer");
 
     static final String APPROVED_REGISTRY = "ghcr.io/gatehouse/";
 
