@@ -61,6 +61,37 @@ final class Checks {
         v.addAll(noSecretData(objects));
         v.addAll(selectors(objects));
         v.addAll(gracefulShutdown(objects));
+        v.addAll(sharedSessions(objects));
+        return v;
+    }
+
+    /**
+     * A gateway that may run more than one replica (its Deployment's replicas or its autoscaler's minReplicas) keeps
+     * sessions in Redis (any {@code SPRING_DATA_REDIS_*} setting); otherwise a login on one replica is unknown to the
+     * others.
+     */
+    static List<String> sharedSessions(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        for (var d : set.ofType(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            if (!"gateway".equals(d.getMetadata().getName())) {
+                continue;
+            }
+            int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+            for (var hpa : set.ofType(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)) {
+                if (d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName())) {
+                    replicas = Math.max(replicas, Objects.requireNonNullElse(hpa.getSpec().getMinReplicas(), 1));
+                }
+            }
+            boolean redis = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(c -> Objects.requireNonNullElse(c.getEnv(),
+                            List.<io.fabric8.kubernetes.api.model.EnvVar>of()).stream())
+                    .anyMatch(e -> e.getName().startsWith("SPRING_DATA_REDIS_"));
+            if (replicas > 1 && !redis) {
+                v.add(describe(d) + ": " + replicas + " replicas but no SPRING_DATA_REDIS_* setting: sessions would"
+                        + " not be shared");
+            }
+        }
         return v;
     }
 

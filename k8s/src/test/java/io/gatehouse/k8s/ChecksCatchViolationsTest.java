@@ -119,4 +119,10 @@ class ChecksCatchViolationsTest {
         assertThat(Checks.typedAndKnown(Kustomize.parse(old)))
                 .singleElement().asString().contains("unknown kind external-secrets.io/v1beta1/");
     }
+
+    @Test
+    void checkWhenReplicatedGatewayHasNoRedisThenReported() {
+        assertThat(violationsAfter("name: SPRING_DATA_REDIS_URL", "name: SESSIONS_URL"))
+                .singleElement().asString().contains("2 replicas but no SPRING_DATA_REDIS_* setting");
+    }
 }
