@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 final class PodEnvironment {
 
-    private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+    /** {@code $$} (an escaped {@code $}) or {@code $(NAME)}. */
+    private static final Pattern VAR = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
     private PodEnvironment() {
     }
@@ -153,16 +154,19 @@ final class PodEnvironment {
         return new String(data.get(key), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Kubernetes' {@code $(VAR)}: a variable defined earlier in the list is replaced, anything else stays. */
+    /**
+     * Kubernetes' {@code $(VAR)}: a variable defined earlier in the list is replaced, any other reference stays as
+     * written, and {@code $$} is a literal {@code $} (so {@code $$(VAR)} is the text {@code $(VAR)}).
+     */
     static String expand(String value, Map<String, String> earlier) {
         Matcher m = VAR.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String replacement = earlier.getOrDefault(m.group(1), m.group());
+            String replacement = m.group(1) == null ? "$" : earlier.getOrDefault(m.group(1), m.group());
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
-        return out.toString().replace("$$(", "$(");
+        return out.toString();
     }
 
     /** Every mount path in a value, as a whole path prefix, becomes its folder under the pod's root. */
