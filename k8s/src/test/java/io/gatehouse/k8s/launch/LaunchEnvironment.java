@@ -105,19 +105,32 @@ final class LaunchEnvironment implements AutoCloseable {
         return hosts;
     }
 
-    /** The packaged jar of a Deployment's module (system properties set by the k8s pom). */
+    /**
+     * The packaged jar of a Deployment's module: the system property the k8s pom sets for failsafe, else the one
+     * jar in the module's {@code target/} (as when the class is run from an IDE).
+     */
     Path jar(String deployment) {
-        String property = switch (deployment) {
-            case "gateway" -> "gatehouse.gateway.jar";
-            case "device-inventory" -> "gatehouse.inventory.jar";
-            case "hello-app" -> "gatehouse.hello.jar";
+        String[] where = switch (deployment) {
+            case "gateway" -> new String[] {"gatehouse.gateway.jar", "gateway", "gatehouse-gateway-"};
+            case "device-inventory" -> new String[] {"gatehouse.inventory.jar", "device-inventory", "device-inventory-"};
+            case "hello-app" -> new String[] {"gatehouse.hello.jar", "examples/hello-app", "hello-app-"};
             default -> throw new LaunchFailure("no jar known for Deployment " + deployment);
         };
-        String jar = System.getProperty(property);
-        if (jar == null) {
-            throw new LaunchFailure("system property " + property + " is not set (the k8s pom sets it for failsafe)");
+        String jar = System.getProperty(where[0]);
+        if (jar != null) {
+            return Path.of(jar);
         }
-        return Path.of(jar);
+        Path target = io.gatehouse.k8s.Kustomize.K8S.resolve("..").resolve(where[1]).resolve("target").normalize();
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(where[2])
+                            && f.getFileName().toString().endsWith(".jar")
+                            && !f.getFileName().toString().endsWith("-plain.jar")
+                            && !f.getFileName().toString().endsWith("-sources.jar"))
+                    .findFirst().orElseThrow(() -> new LaunchFailure("no " + where[2] + "*.jar in " + target
+                            + ": build the reactor (the k8s module comes after the deployables)"));
+        } catch (IOException e) {
+            throw new LaunchFailure("cannot list " + target + " for the " + deployment + " jar: " + e);
+        }
     }
 
     Path publicTrustStore() {
