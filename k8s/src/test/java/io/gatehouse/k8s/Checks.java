@@ -29,19 +29,22 @@ import java.util.Set;
 final class Checks {
 
     /** Custom resources we use, by kind and apiVersion: anything else generic is a typo or an unknown kind. */
-    static final Map<String, Set<String>> KNOWN_CUSTOM_KINDS = Map.of(
-            "ExternalSecret", Set.of("external-secrets.io/v1beta1"),
-            "SecretStore", Set.of("external-secrets.io/v1beta1"),
-            "SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1"),
-            "PeerAuthentication", Set.of("security.istio.io/v1"),
-            "AuthorizationPolicy", Set.of("security.istio.io/v1"),
-            "CiliumNetworkPolicy", Set.of("cilium.io/v2"),
-            "ClusterPolicy", Set.of("kyverno.io/v1"),
-            "PrometheusRule", Set.of("monitoring.coreos.com/v1"),
-            "PodMonitor", Set.of("monitoring.coreos.com/v1"));
+    static final Map<String, Set<String>> KNOWN_CUSTOM_KINDS = Map.ofEntries(
+            // External Secrets' served API since 0.17 (v1beta1 is deprecated and goes away).
+            Map.entry("ExternalSecret", Set.of("external-secrets.io/v1")),
+            Map.entry("SecretStore", Set.of("external-secrets.io/v1")),
+            Map.entry("Certificate", Set.of("cert-manager.io/v1")),
+            Map.entry("Bundle", Set.of("trust.cert-manager.io/v1alpha1")),
+            Map.entry("SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1")),
+            Map.entry("PeerAuthentication", Set.of("security.istio.io/v1")),
+            Map.entry("AuthorizationPolicy", Set.of("security.istio.io/v1")),
+            Map.entry("CiliumNetworkPolicy", Set.of("cilium.io/v2")),
+            Map.entry("ClusterPolicy", Set.of("kyverno.io/v1")),
+            Map.entry("PrometheusRule", Set.of("monitoring.coreos.com/v1")),
+            Map.entry("PodMonitor", Set.of("monitoring.coreos.com/v1")));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterPolicy", "ClusterRole",
-            "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition");
+            "ClusterRoleBinding", "ClusterSecretStore", "CustomResourceDefinition", "Bundle", "ClusterIssuer");
 
     static final String APPROVED_REGISTRY = "ghcr.io/gatehouse/";
 
@@ -58,6 +61,37 @@ final class Checks {
         v.addAll(noSecretData(objects));
         v.addAll(selectors(objects));
         v.addAll(gracefulShutdown(objects));
+        v.addAll(sharedSessions(objects));
+        return v;
+    }
+
+    /**
+     * A gateway that may run more than one replica (its Deployment's replicas or its autoscaler's minReplicas) keeps
+     * sessions in Redis (any {@code SPRING_DATA_REDIS_*} setting); otherwise a login on one replica is unknown to the
+     * others.
+     */
+    static List<String> sharedSessions(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        for (var d : set.ofType(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            if (!"gateway".equals(d.getMetadata().getName())) {
+                continue;
+            }
+            int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+            for (var hpa : set.ofType(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)) {
+                if (d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName())) {
+                    replicas = Math.max(replicas, Objects.requireNonNullElse(hpa.getSpec().getMinReplicas(), 1));
+                }
+            }
+            boolean redis = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(c -> Objects.requireNonNullElse(c.getEnv(),
+                            List.<io.fabric8.kubernetes.api.model.EnvVar>of()).stream())
+                    .anyMatch(e -> e.getName().startsWith("SPRING_DATA_REDIS_"));
+            if (replicas > 1 && !redis) {
+                v.add(describe(d) + ": " + replicas + " replicas but no SPRING_DATA_REDIS_* setting: sessions would"
+                        + " not be shared");
+            }
+        }
         return v;
     }
 

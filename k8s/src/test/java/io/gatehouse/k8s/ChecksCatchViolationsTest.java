@@ -110,4 +110,19 @@ class ChecksCatchViolationsTest {
                 .singleElement().asString().contains("terminationGracePeriodSeconds 40 is not longer than"
                         + " preStop + HTTP drain + decision-log drain = 40 s");
     }
+
+    @Test
+    void checkWhenExternalSecretOnV1beta1ThenReported() {
+        String eks = Kustomize.renderYaml("overlays/eks");
+        String old = eks.replaceFirst("apiVersion: external-secrets.io/v1\n", "apiVersion: external-secrets.io/v1beta1\n");
+        assertThat(old).isNotEqualTo(eks);
+        assertThat(Checks.typedAndKnown(Kustomize.parse(old)))
+                .singleElement().asString().contains("unknown kind external-secrets.io/v1beta1/");
+    }
+
+    @Test
+    void checkWhenReplicatedGatewayHasNoRedisThenReported() {
+        assertThat(violationsAfter("name: SPRING_DATA_REDIS_URL", "name: SESSIONS_URL"))
+                .singleElement().asString().contains("2 replicas but no SPRING_DATA_REDIS_* setting");
+    }
 }

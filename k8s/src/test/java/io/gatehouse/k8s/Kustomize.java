@@ -16,19 +16,19 @@ import java.util.concurrent.TimeUnit;
  * with fabric8's model: core kinds become typed objects, custom resources stay generic. No API server is involved,
  * so this is not a server-side dry-run.
  */
-final class Kustomize {
+public final class Kustomize {
 
     /** The {@code k8s/} folder: Maven runs this module's tests with it as the working directory. */
-    static final Path K8S = Path.of("").toAbsolutePath();
+    public static final Path K8S = Path.of("").toAbsolutePath();
 
     private Kustomize() {
     }
 
-    static List<HasMetadata> render(String relativeDir) {
+    public static List<HasMetadata> render(String relativeDir) {
         return parse(renderYaml(relativeDir));
     }
 
-    static String renderYaml(String relativeDir) {
+    public static String renderYaml(String relativeDir) {
         Path dir = K8S.resolve(relativeDir);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("no kustomization folder " + dir);
@@ -53,7 +53,7 @@ final class Kustomize {
     }
 
     /** Parses multi-document YAML; a wrong type in a core kind fails here, with fabric8's message. */
-    static List<HasMetadata> parse(String yaml) {
+    public static List<HasMetadata> parse(String yaml) {
         Object parsed = Serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         List<HasMetadata> objects = new ArrayList<>();
         if (parsed instanceof List<?> list) {

@@ -44,6 +44,8 @@ class OverlayControlsTest {
         Set<String> provided = set.ofKind("ExternalSecret").stream()
                 .map(o -> (String) ((Map<?, ?>) spec(o).get("target")).get("name"))
                 .collect(Collectors.toSet());
+        // The listener's certificate is cert-manager's, not a stored secret.
+        set.ofKind("Certificate").forEach(o -> provided.add((String) spec(o).get("secretName")));
         Set<String> used = set.ofType(Deployment.class).stream()
                 .flatMap(d -> {
                     var pod = d.getSpec().getTemplate().getSpec();
@@ -56,7 +58,8 @@ class OverlayControlsTest {
                 })
                 .collect(Collectors.toSet());
 
-        assertThat(used).contains("gateway-signing-keys", "device-inventory-db");
+        assertThat(used).contains("gateway-signing-keys", "gateway-tls", "gateway-device-ca", "gateway-clients",
+                "gateway-redis", "device-inventory-db");
         assertThat(provided).containsAll(used);
     }
 
