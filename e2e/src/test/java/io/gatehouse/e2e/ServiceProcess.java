@@ -95,6 +95,14 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The running process's id (the fault suite stops and continues it with SIGSTOP / SIGCONT). */
+    synchronized long pid() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
     /** TERM, then KILL after 20 s; returns when the process is gone. */
     synchronized void stop() {
         if (process == null) {
