@@ -85,6 +85,7 @@ class FaultsIT {
     private int redisPort;
     private ServiceProcess inventory;
     private PipedGateway gateway;
+    private CompletableFuture<PipedGateway> starting;
     private HttpClient h1;
     private HttpClient h2;
     private HttpClient device;
@@ -122,12 +123,14 @@ class FaultsIT {
         Processes.run(root, dir.resolve("pki.log"), Duration.ofSeconds(60), List.of(root.resolve("scripts/lib/pki").toString(),
                 pki.toString(), PASSWORD, "faults-1", DEVICE), Map.of());
 
-        idp = SigningIssuer.start().client("gatehouse-faults", "faults-secret").client("gatehouse-posture", "posture-secret");
-        upstream = new FaultyUpstream();
-        redisPort = Processes.freePort();
+        // Every port at once, so no two are the same (the services bind theirs seconds later).
+        int[] ports = Processes.freePorts(8);
+        idp = SigningIssuer.start(ports[0]).client("gatehouse-faults", "faults-secret").client("gatehouse-posture", "posture-secret");
+        upstream = new FaultyUpstream(ports[1]);
+        redisPort = ports[2];
         redis = RedisServer.start(dir.resolve("redis"), redisPort);
-        int inventoryPort = Processes.freePort();
-        int inventoryManagement = Processes.freePort();
+        int inventoryPort = ports[3];
+        int inventoryManagement = ports[4];
         inventory = ServiceProcess.launch("device-inventory", Path.of(System.getProperty("gatehouse.inventory.jar",
                         root.resolve("device-inventory/target/device-inventory-0.1.0-SNAPSHOT.jar").toString())),
                 dir.resolve("inventory"),
@@ -140,10 +143,10 @@ class FaultsIT {
                         // gateway's start, 2 s (the default) was seen to run out. No fault here touches that path.
                         "--inventory.auth.jwks-read-timeout=10s",
                         "--inventory.embedded-postgres.data-directory=" + dir.resolve("inventory/pgdata"),
-                        "--inventory.embedded-postgres.port=" + Processes.freePort()),
+                        "--inventory.embedded-postgres.port=" + ports[5]),
                 URI.create("http://127.0.0.1:" + inventoryManagement + "/actuator/health/readiness"));
 
-        int port = Processes.freePort();
+        int port = ports[6];
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.ssl.certificate", pki.resolve("server.crt").toString());
         p.put("server.ssl.certificate-private-key", pki.resolve("server.key").toString());
@@ -167,10 +170,10 @@ class FaultsIT {
         p.put("resilience4j.circuitbreaker.instances.device-inventory.wait-duration-in-open-state", "2s");
         p.put("spring.data.redis.host", "127.0.0.1");
         p.put("spring.data.redis.port", Integer.toString(redisPort));
-        CompletableFuture<PipedGateway> starting = CompletableFuture.supplyAsync(() -> PipedGateway.start(
+        starting = CompletableFuture.supplyAsync(() -> PipedGateway.start(
                 Path.of(System.getProperty("gatehouse.gateway.jar",
                         root.resolve("gateway/target/gatehouse-gateway-0.1.0-SNAPSHOT.jar").toString())),
-                dir.resolve("gateway"), port, routes(port, false, false), p));
+                dir.resolve("gateway"), port, ports[7], routes(port, false, false), p));
         inventory.awaitReady();
         InventoryApi api = new InventoryApi(URI.create("http://127.0.0.1:" + inventoryPort),
                 () -> idp.clientToken("faults-admin", "devices:write devices:report-any"));
@@ -183,7 +186,11 @@ class FaultsIT {
         h2 = client(HttpClient.Version.HTTP_2, trust);
         device = client(HttpClient.Version.HTTP_2, tls(pki.resolve("ca.crt"), pki.resolve("devices/" + DEVICE + ".p12")));
         bearer = idp.accessToken(API_AUDIENCE);
-        String sessionOne = signIn();
+        // The first requests to a cold gateway on busy cores (JIT, TLS, the IdP's discovery) can take seconds.
+        String[] first = new String[1];
+        Awaitility.await("a first login").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> (first[0] = signIn()) != null);
+        String sessionOne = first[0];
         String sessionTwo = signIn();
         URI base = gateway.base();
         load = new LoadGenerator(List.of(
@@ -225,6 +232,10 @@ class FaultsIT {
             }
         } catch (IOException e) {
             System.out.println("cannot write the table: " + e);
+        }
+        if (gateway == null && starting != null) {
+            // the set-up failed before it waited for the gateway: stop it all the same
+            gateway = starting.exceptionally(e -> null).join();
         }
         try (var l = load; var g = gateway; var i = inventory; var r = redis; var u = upstream; var o = idp) {
             // closed in reverse order
@@ -647,7 +658,7 @@ class FaultsIT {
     private String signIn() throws Exception {
         String[] started = startLogin();
         HttpResponse<String> done = h1.send(HttpRequest.newBuilder(URI.create(started[0])).header("Cookie", started[1])
-                .header("Accept", "text/html").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "text/html").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(done.statusCode()).as("callback " + done.body()).isEqualTo(302);
         return cookie(done, "__Host-gatehouse");
     }
@@ -655,11 +666,11 @@ class FaultsIT {
     /** The login up to the IdP's answer: {callback URL with the code, the pre-login cookie}. */
     private String[] startLogin() throws Exception {
         HttpResponse<String> start = h1.send(HttpRequest.newBuilder(gateway.base().resolve("/app/start"))
-                .header("Accept", "text/html").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "text/html").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(start.statusCode()).as("login start " + start.body()).isEqualTo(302);
         String login = "__Host-gatehouse-login=" + cookie(start, "__Host-gatehouse-login");
         HttpResponse<String> idpAnswer = h1.send(HttpRequest.newBuilder(URI.create(start.headers().firstValue("Location")
-                .orElseThrow())).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .orElseThrow())).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(idpAnswer.statusCode()).isEqualTo(302);
         return new String[] {idpAnswer.headers().firstValue("Location").orElseThrow(), login};
     }

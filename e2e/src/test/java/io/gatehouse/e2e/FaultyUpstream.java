@@ -20,12 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class FaultyUpstream implements AutoCloseable {
 
     private static final byte[] BODY = "{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
-    private final int port = Processes.freePort();
+    private final int port;
     private final ExecutorService handlers = Executors.newFixedThreadPool(32);
     private volatile CountDownLatch stall = new CountDownLatch(0);
     private HttpServer server;
 
-    FaultyUpstream() {
+    FaultyUpstream(int port) {
+        this.port = port;
         resume();
     }
 

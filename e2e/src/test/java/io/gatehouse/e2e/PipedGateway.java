@@ -67,8 +67,9 @@ final class PipedGateway implements AutoCloseable {
         this.pump.start();
     }
 
-    /** Starts the gateway on {@code port} (public, HTTPS) and a free management port; waits until it is ready. */
-    static PipedGateway start(Path jar, Path dir, int port, String gatehouseYaml, Map<String, String> properties) {
+    /** Starts the gateway on {@code port} (public, HTTPS) and {@code management}; waits until it is ready. */
+    static PipedGateway start(Path jar, Path dir, int port, int management, String gatehouseYaml,
+                              Map<String, String> properties) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no gateway jar at " + jar + ": build the reactor (the e2e module comes last)");
         }
@@ -77,7 +78,6 @@ final class PipedGateway implements AutoCloseable {
             Path copy = Files.copy(jar, dir.resolve("gatehouse-gateway.jar"), StandardCopyOption.REPLACE_EXISTING);
             Path config = dir.resolve("gatehouse.yaml");
             Files.writeString(config, gatehouseYaml);
-            int management = Processes.freePort();
             Map<String, String> all = new LinkedHashMap<>();
             all.put("server.port", Integer.toString(port));
             all.put("server.address", "127.0.0.1");

@@ -62,8 +62,8 @@ final class SigningIssuer implements AutoCloseable {
         }
     }
 
-    static SigningIssuer start() {
-        SigningIssuer issuer = new SigningIssuer(Processes.freePort());
+    static SigningIssuer start(int port) {
+        SigningIssuer issuer = new SigningIssuer(port);
         issuer.resume();
         return issuer;
     }
