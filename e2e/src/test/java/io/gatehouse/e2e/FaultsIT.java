@@ -254,9 +254,14 @@ class FaultsIT {
         row(fault("Redis (sessions) stopped 4 s, restarted with its data",
                 "session requests: 503 `session-store-unavailable`, `Retry-After: 2` (HTML page for text/html); bearer, device: 200",
                 answers, answers.keySet(), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(4),
-                () -> redis.stopKeepingData(),
+                () -> {
+                    redis.stopKeepingData();
+                    Awaitility.await("/actuator/health/session-store DOWN").atMost(Duration.ofSeconds(10))
+                            .until(() -> gateway.management("/actuator/health/session-store").statusCode() == 503);
+                },
                 () -> redis = RedisServer.start(dir.resolve("redis"), redisPort),
-                null));
+                () -> assertThat(gateway.management("/actuator/health/session-store").statusCode()).isEqualTo(200)));
+        assertThat(gateway.metric("gatehouse_sessions_store_unavailable_total", "")).isPositive();
     }
 
     @Test
@@ -273,6 +278,8 @@ class FaultsIT {
                 },
                 () -> signal("CONT", pid[0]),
                 null));
+        assertThat(gateway.metric("gatehouse_posture_lookups_total", "outcome=\"device-inventory-unreachable\""))
+                .isPositive();
     }
 
     /**
