@@ -71,6 +71,12 @@ class FaultsIT {
     private static final String API_AUDIENCE = "gatehouse-api";
     /** Threads: Reactor's bounded-elastic workers (OIDC calls, blocking I/O) linger 60 s idle before they end. */
     private static final int THREAD_TOLERANCE = 12;
+    /**
+     * Public-listener connections: the test's own HTTP/1.1 clients keep idle connections open (the JDK's pool), and
+     * one more when a probe or a login ran beside the load on the same client; the gateway closes them after
+     * {@code server.netty.idle-timeout} (60 s).
+     */
+    private static final int LISTENER_TOLERANCE = 2;
     /** Files: a reconnected Redis or inventory connection may be open while its predecessor is still closing. */
     private static final int FD_TOLERANCE = 16;
 
@@ -424,8 +430,9 @@ class FaultsIT {
         long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, recoveredAt - ready));
         List<Outcome> booting = load.between(inventoryLaunched, ready).stream()
                 .filter(o -> o.kind().equals("device h2")).toList();
-        assertThat(booting).allSatisfy(o -> assertThat(o.status() == 200 || inventoryUnreachable(o))
-                .as(o.answer()).isTrue());
+        // While it booted, other faults ran: an upstream fault's own answer (checked by its phase) is allowed too.
+        assertThat(booting).allSatisfy(o -> assertThat(o.error() == null && (o.status() == 200
+                || inventoryUnreachable(o) || o.status() == 502 || o.status() == 504)).as(o.answer()).isTrue());
         long lost = awaitLines(load.between(inventoryLaunched, System.nanoTime()));
         table.add("| " + inventoryStopped.fault() + " | " + inventoryStopped.promise() + " — seen: "
                 + inventoryStopped.seen() + "; while it started again (" + TimeUnit.NANOSECONDS.toSeconds(ready
@@ -605,7 +612,7 @@ class FaultsIT {
     private boolean withinTolerance(Leaks now) {
         return now.threads() <= baseline.threads() + THREAD_TOLERANCE
                 && now.files() <= baseline.files() + FD_TOLERANCE
-                && now.listenerConnections() <= baseline.listenerConnections()
+                && now.listenerConnections() <= baseline.listenerConnections() + LISTENER_TOLERANCE
                 && now.upstreamConnections() <= Math.max(baseline.upstreamConnections(), load.kinds().size());
     }
 
