@@ -56,6 +56,33 @@ public final class Processes {
         }
     }
 
+    /**
+     * {@code n} distinct free loopback ports, all held open at once while they are picked (separate calls of
+     * {@link #freePort()} may return the same port twice when the first one is not bound yet).
+     */
+    public static int[] freePorts(int n) {
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the port is free either way
+                }
+            }
+        }
+    }
+
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

@@ -41,6 +41,14 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server with its files (log, nothing else) in {@code dir} and waits until it accepts connections. */
     public static RedisServer start(Path dir) {
+        return start(dir, Processes.freePort());
+    }
+
+    /**
+     * Starts a server on {@code port} with its files in {@code dir}; it loads {@code dir/dump.rdb} when an earlier
+     * {@link #stopKeepingData()} wrote one, so a test can stop Redis and start it again with its sessions.
+     */
+    public static RedisServer start(Path dir, int port) {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException("redis-server is missing at " + BINARY
                     + " (Debian package redis-server; scripts/install-prerequisites installs it)");
@@ -50,7 +58,7 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisServer redis = new RedisServer(Processes.freePort(), dir);
+        RedisServer redis = new RedisServer(port, dir);
         redis.restart();
         return redis;
     }
@@ -118,16 +126,25 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** SHUTDOWN SAVE: writes {@code dump.rdb} (even with no save points) and exits; returns when it is gone. */
+    public void stopKeepingData() {
+        shutdown("save");
+    }
+
     /** SHUTDOWN NOSAVE (a paused server is resumed first); SIGKILL when it has not stopped within 10 s. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        shutdown("nosave");
+    }
+
+    private synchronized void shutdown(String mode) {
         if (process == null || !process.isAlive()) {
             return;
         }
         resume();
         try {
             Processes.run(dir, dir.resolve("redis-cli.log"), Duration.ofSeconds(10),
-                    List.of("redis-cli", "-p", Integer.toString(port), "shutdown", "nosave"), Map.of());
+                    List.of("redis-cli", "-p", Integer.toString(port), "shutdown", mode), Map.of());
         } catch (RuntimeException ignored) {
             // redis-cli exits non-zero when the server closes the connection on shutdown; the wait below decides.
         }

@@ -136,6 +136,14 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The running process's pid (for signals such as SIGSTOP in fault tests). */
+    public synchronized long pid() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
     /** The running process's handle (its pid and its children, e.g. an embedded database it started). */
     public synchronized java.util.Optional<ProcessHandle> handle() {
         return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
