@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.gateway.claims.ClaimsMapper;
 import io.gatehouse.policy.Identity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -44,22 +44,21 @@ import reactor.core.publisher.Mono;
  *       issuer's {@code token-types}, never {@code ID}; a token with neither marker that carries {@code nonce},
  *       {@code at_hash} or {@code c_hash} is an ID token and rejected ({@link #tokenType});</li>
  *   <li>the issuer's verifier checks signature, algorithm and claims ({@link IssuerVerifier});</li>
- *   <li>the claims become an {@link Identity}: {@code sub}, {@code email} and whether it is verified
- *       ({@code email_verified}, absence per the issuer's {@code email-verified-required}), groups from the issuer's
- *       groups claim, {@code auth_time}, the other non-registered claims as lists of strings.</li>
+ *   <li>the claims become an {@link Identity} by the {@link ClaimsMapper} browser sessions use too, with the
+ *       issuer's rules: its groups claim, and whether an absent {@code email_verified} means not verified
+ *       ({@code email-verified-required}).</li>
  * </ol>
  */
 public final class BearerAuthenticator implements AutoCloseable {
 
     private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
     private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
-    private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "email",
-            "auth_time", "azp", "nonce", "sid", "at_hash", "c_hash", "typ");
 
     private record Verified(Identity identity, Instant expiresAt) {
     }
 
     private final Map<String, IssuerVerifier> issuers;
+    private final Map<String, ClaimsMapper> mappers;
     private final @Nullable String assertionIssuer;
     private final Clock clock;
     private final Cache<String, Verified> verified;
@@ -80,6 +79,8 @@ public final class BearerAuthenticator implements AutoCloseable {
         Objects.requireNonNull(keyTrust, "keyTrust");
         this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
                 Function.identity()));
+        this.mappers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
+                i -> new ClaimsMapper(i.issuer().claimsRules())));
         this.assertionIssuer = assertionIssuer == null || assertionIssuer.isBlank() ? null : assertionIssuer;
         if (this.assertionIssuer != null && this.issuers.containsKey(this.assertionIssuer)) {
             throw new IllegalArgumentException("gatehouse.bearer.issuers: " + this.assertionIssuer + " is the gateway's"
@@ -140,7 +141,7 @@ public final class BearerAuthenticator implements AutoCloseable {
                 .onErrorMap(e -> !(e instanceof BearerAuthenticationException),
                         e -> new IssuerUnavailableException(issuer.issuer().issuerUri(), e))
                 .map(jwt -> {
-                    Identity identity = identity(jwt, issuer.issuer());
+                    Identity identity = mappers.get(issuer.issuer().issuerUri()).identity(jwt.getClaims());
                     Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
                     verified.put(token, new Verified(identity, exp));
                     return identity;
@@ -230,49 +231,6 @@ public final class BearerAuthenticator implements AutoCloseable {
             throw new BearerAuthenticationException("typ " + type + " is not an accepted token type "
                     + issuer.tokenTypes());
         }
-    }
-
-    private static Identity identity(Jwt jwt, BearerProperties.Issuer issuer) {
-        String groupsClaim = issuer.groupsClaim();
-        Map<String, List<String>> claims = new java.util.TreeMap<>();
-        jwt.getClaims().forEach((name, value) -> {
-            if (!REGISTERED.contains(name) && !name.equals(groupsClaim)) {
-                List<String> strings = strings(value);
-                if (!strings.isEmpty()) {
-                    claims.put(name, strings);
-                }
-            }
-        });
-        Object authTime = jwt.getClaims().get("auth_time");
-        Instant auth = authTime instanceof Instant i ? i
-                : authTime instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
-        return new Identity(jwt.getSubject(), jwt.getClaimAsString("email"), strings(jwt.getClaims().get(groupsClaim)),
-                claims, auth, emailVerified(jwt.getClaims().get(Identity.EMAIL_VERIFIED_CLAIM), issuer));
-    }
-
-    /**
-     * {@code email_verified}: {@code true} (or "true") verified, absent verified only when the issuer is configured
-     * with {@code email-verified-required: false}; anything else, notably {@code false}, not verified.
-     */
-    private static boolean emailVerified(@Nullable Object claim, BearerProperties.Issuer issuer) {
-        if (claim == null) {
-            return !issuer.emailVerifiedRequired();
-        }
-        return Boolean.TRUE.equals(claim) || "true".equals(claim);
-    }
-
-    private static List<String> strings(@Nullable Object value) {
-        if (value instanceof String s) {
-            return List.of(s);
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return List.of(value.toString());
-        }
-        if (value instanceof java.util.Collection<?> c) {
-            return c.stream().filter(v -> v instanceof String || v instanceof Number || v instanceof Boolean)
-                    .map(Object::toString).toList();
-        }
-        return List.of();
     }
 
     /** Stops the issuers' key sources (their refresh-ahead threads). */

@@ -3,7 +3,6 @@ package io.gatehouse.gateway.login;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
-import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.session.BrowserSessions;
@@ -119,14 +118,9 @@ public final class LoginRouter {
     }
 
     private Mono<String> signIn(org.springframework.web.server.ServerWebExchange exchange, OidcClient.Login login) {
-        IDTokenClaimsSet claims = login.claims();
-        var jwt = login.jwt();
-        Date authTime = claims.getAuthenticationTime();
-        String sid = jwt.getClaim("sid") instanceof String s ? s : null;
-        SessionFacts facts = new SessionFacts(claims.getSubject().getValue(), claims.getStringClaim("email"),
-                OidcClient.groups(jwt), OidcClient.otherClaims(jwt), authTime == null ? null : authTime.toInstant(),
-                sid, login.refreshToken(), login.idToken(), login.accessExpiresAt(),
-                clock.instant().plus(properties.sessionMaxAge()));
+        String sid = login.claims().getClaim("sid") instanceof String s ? s : null;
+        SessionFacts facts = new SessionFacts(login.identity(), sid, login.refreshToken(), login.idToken(),
+                login.accessExpiresAt(), clock.instant().plus(properties.sessionMaxAge()));
         String previous = SessionCookies.read(exchange, SessionCookies.SESSION);
         // A new session id at every login, whatever the browser held: a planted id never becomes a login.
         Mono<Void> endPrevious = previous == null ? Mono.empty() : sessions.delete(previous);

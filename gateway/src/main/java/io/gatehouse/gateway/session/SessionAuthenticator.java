@@ -126,7 +126,7 @@ public final class SessionAuthenticator {
 
     private Mono<SessionFacts> refresh(String id, SessionFacts facts) {
         return refresher.refresh(Objects.requireNonNull(facts.refreshToken()))
-                .map(r -> Optional.of(facts.refreshed(r.groups(), r.claims(), r.email(), r.refreshToken(), r.idToken(),
+                .map(r -> Optional.of(facts.refreshed(r.identity(), r.refreshToken(), r.idToken(),
                         r.accessExpiresAt())))
                 .onErrorResume(TokenRefresher.Rejected.class, e -> {
                     LOG.info("session {} ended: the IdP refused the refresh ({})", BrowserSessions.hash(id), e.getMessage());

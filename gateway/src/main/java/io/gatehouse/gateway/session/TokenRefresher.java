@@ -1,8 +1,7 @@
 package io.gatehouse.gateway.session;
 
+import io.gatehouse.policy.Identity;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -15,9 +14,12 @@ public interface TokenRefresher {
 
     Mono<Refreshed> refresh(String refreshToken);
 
-    /** What a refresh brought back. */
-    record Refreshed(List<String> groups, Map<String, List<String>> claims, @Nullable String email,
-                     @Nullable String refreshToken, @Nullable String idToken, Instant accessExpiresAt) {
+    /**
+     * What a refresh brought back: the identity the new ID token (or, without one, the new access token) names, by
+     * the same {@code ClaimsMapper} as at login; the session keeps its sub, login time and, when the new token has
+     * no email, its email.
+     */
+    record Refreshed(Identity identity, @Nullable String refreshToken, @Nullable String idToken, Instant accessExpiresAt) {
     }
 
     /** The IdP refused the refresh token. */
