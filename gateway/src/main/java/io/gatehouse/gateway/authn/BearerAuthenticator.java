@@ -8,6 +8,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JOSEException;
+import io.gatehouse.gateway.Failures;
 import io.gatehouse.gateway.claims.ClaimsMapper;
 import io.gatehouse.policy.Identity;
 import io.micrometer.core.instrument.Counter;
@@ -64,6 +66,7 @@ public final class BearerAuthenticator implements AutoCloseable {
     private final Cache<String, Verified> verified;
     private final Counter verifications;
     private final Counter cacheHits;
+    private final Counter internalErrors;
 
     BearerAuthenticator(List<IssuerVerifier> issuers, @Nullable String assertionIssuer, Clock clock, int cacheSize,
                         MeterRegistry meters) {
@@ -96,6 +99,7 @@ public final class BearerAuthenticator implements AutoCloseable {
                 .build();
         this.verifications = Counter.builder("gatehouse_bearer_verifications")
                 .description("bearer tokens whose signature and claims were verified (cache misses)").register(meters);
+        this.internalErrors = Failures.internalErrors(meters, "authenticate");
         this.cacheHits = Counter.builder("gatehouse_bearer_cache_hits")
                 .description("bearer tokens answered from the verified-token cache").register(meters);
     }
@@ -136,16 +140,24 @@ public final class BearerAuthenticator implements AutoCloseable {
         verifications.increment();
         return issuer.verify(token)
                 .onErrorMap(JwtException.class, e -> new BearerAuthenticationException(describe(e)))
-                // Anything else is the issuer's discovery or JWKS fetch failing (Spring wraps it in an
-                // IllegalStateException/IllegalArgumentException): neither the caller's fault nor a pass.
-                .onErrorMap(e -> !(e instanceof BearerAuthenticationException),
+                // The issuer's discovery or JWKS fetch failing (maybe wrapped by Spring): neither the caller's fault
+                // nor a pass. Anything else is a bug and stays one (500, gatehouse_internal_errors_total).
+                .onErrorMap(BearerAuthenticator::issuerFailure,
                         e -> new IssuerUnavailableException(issuer.issuer().issuerUri(), e))
+                .doOnError(e -> !(e instanceof BearerAuthenticationException
+                        || e instanceof IssuerUnavailableException), e -> internalErrors.increment())
                 .map(jwt -> {
                     Identity identity = mappers.get(issuer.issuer().issuerUri()).identity(jwt.getClaims());
                     Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
                     verified.put(token, new Verified(identity, exp));
                     return identity;
                 });
+    }
+
+    /** Failed I/O, a timeout, Nimbus failing to get the keys, or an unusable discovery document. */
+    static boolean issuerFailure(Throwable e) {
+        return !(e instanceof BearerAuthenticationException) && (Failures.io(e)
+                || Failures.causedBy(e, JOSEException.class, IssuerVerifier.DiscoveryException.class));
     }
 
     private IssuerVerifier issuerOf(String token) {

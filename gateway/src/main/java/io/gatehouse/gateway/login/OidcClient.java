@@ -33,6 +33,10 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.oauth2.sdk.GeneralException;
+import io.gatehouse.gateway.Failures;
 import io.gatehouse.gateway.claims.ClaimsMapper;
 import io.gatehouse.gateway.session.TokenRefresher;
 import io.gatehouse.policy.Identity;
@@ -143,7 +147,19 @@ public final class OidcClient implements TokenRefresher {
             }
             return new Refreshed(claimsMapper.identity(claims.getClaims()), refreshOf(tokens),
                     tokens.getIDTokenString(), accessExpiry(tokens));
-        }));
+        })).onErrorMap(OidcClient::isIdpFailure, TokenRefresher.Unreachable::new);
+    }
+
+    /**
+     * Whether {@code error} is the IdP failing rather than a bug: failed I/O or a timeout, an answer Nimbus could not
+     * parse ({@link GeneralException}, {@link java.text.ParseException}) or a token it could not verify, its keys
+     * included ({@link JOSEException}, {@link BadJOSEException}). {@link TokenRefresher.Rejected} is not one: the IdP
+     * answered.
+     */
+    public static boolean isIdpFailure(Throwable error) {
+        return error instanceof TokenRefresher.Unreachable || Failures.io(error)
+                || Failures.causedBy(error, GeneralException.class, java.text.ParseException.class,
+                JOSEException.class, BadJOSEException.class);
     }
 
     /** Validates a back-channel logout token. */

@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The refresh grant at the IdP, as the session needs it. Emits the new facts; errors with {@link Rejected} when the
- * IdP answered and refused (user disabled, IdP session ended: the session must end) and with any other exception
- * when the IdP could not be reached (the session continues until it expires).
+ * IdP answered and refused (user disabled, IdP session ended: the session must end) and with {@link Unreachable}
+ * when the IdP could not be reached (the session continues until it expires); any other error is a bug.
  */
 public interface TokenRefresher {
 
@@ -20,6 +20,13 @@ public interface TokenRefresher {
      * no email, its email.
      */
     record Refreshed(Identity identity, @Nullable String refreshToken, @Nullable String idToken, Instant accessExpiresAt) {
+    }
+
+    /** The IdP could not be asked, or its answer could not be used (failed I/O, a bad answer): not a bug. */
+    final class Unreachable extends RuntimeException {
+        public Unreachable(Throwable cause) {
+            super(cause.toString(), cause);
+        }
     }
 
     /** The IdP refused the refresh token. */
