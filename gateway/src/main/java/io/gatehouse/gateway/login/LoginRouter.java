@@ -132,7 +132,7 @@ public final class LoginRouter {
     private Mono<String> signIn(org.springframework.web.server.ServerWebExchange exchange, OidcClient.Login login) {
         String sid = login.claims().getClaim("sid") instanceof String s ? s : null;
         SessionFacts facts = new SessionFacts(login.identity(), sid, login.refreshToken(), login.idToken(),
-                login.accessExpiresAt(), clock.instant().plus(properties.sessionMaxAge()));
+                login.accessExpiresAt(), clock.instant().plus(sessions.maxAge()));
         String previous = SessionCookies.read(exchange, SessionCookies.SESSION);
         // A new session id at every login, whatever the browser held: a planted id never becomes a login.
         Mono<Void> endPrevious = previous == null ? Mono.empty() : sessions.delete(previous);

@@ -116,7 +116,7 @@ class SameIdentityBySessionAndBearerIT {
     }
 
     private static Identity bySession(Row row) {
-        var properties = new OidcProperties(idp.issuer(), CLIENT, "secret", null, null, null, null, null,
+        var properties = new OidcProperties(idp.issuer(), CLIENT, "secret", null, null, null, null,
                 row.groupsClaim(), row.sessionRequiresEmailVerified());
         OidcClient oidc = new OidcClient(properties, Clock.systemUTC());
         idp.idTokenClaims(row.claims());
