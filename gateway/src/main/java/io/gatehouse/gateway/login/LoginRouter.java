@@ -142,7 +142,8 @@ public final class LoginRouter {
         });
     }
 
-    private Mono<ServerResponse> failed(Throwable e, String requestId) {
+    /** The answer to a callback whose sign-in failed with {@code e}: 400, 503, or the bug itself (500). */
+    Mono<ServerResponse> failed(Throwable e, String requestId) {
         if (e instanceof TokenRefresher.Rejected || e instanceof com.nimbusds.jose.proc.BadJOSEException) {
             LOG.warn("login failed: {}", e.toString());
             return LoginPages.response(HttpStatus.BAD_REQUEST, "Sign-in failed",
