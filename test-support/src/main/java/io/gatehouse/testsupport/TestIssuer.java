@@ -57,6 +57,7 @@ public final class TestIssuer implements AutoCloseable {
     private volatile long loginAccessSeconds = 300;
     private volatile long refreshedAccessSeconds = 300;
     private volatile CountDownLatch refreshGate = new CountDownLatch(0);
+    private volatile Consumer<JWTClaimsSet.Builder> idTokenClaims = claims -> { };
 
     private TestIssuer(JwksServer server, RSAKey rsa, ECKey ec) {
         this.server = server;
@@ -102,6 +103,12 @@ public final class TestIssuer implements AutoCloseable {
         String code = UUID.randomUUID().toString();
         codes.put(code, nonce);
         return code;
+    }
+
+    /** Edits to the claims of the ID tokens the token endpoint issues from now on (null: leave a claim out). */
+    public TestIssuer idTokenClaims(Consumer<JWTClaimsSet.Builder> claims) {
+        this.idTokenClaims = claims;
+        return this;
     }
 
     /** How many refresh-token grants the token endpoint received (refused ones included). */
@@ -301,7 +308,11 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     private String tokenResponse(String client, @Nullable String nonce, String refresh, long expiresIn) {
-        String idToken = rs256(claims -> claims.audience(client).claim("nonce", nonce));
+        Consumer<JWTClaimsSet.Builder> edits = idTokenClaims;
+        String idToken = rs256(claims -> {
+            edits.accept(claims);
+            claims.audience(client).claim("nonce", nonce);
+        });
         String access = rs256(claims -> { });
         return "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
                 + ",\"id_token\":\"" + idToken + "\",\"refresh_token\":\"" + refresh + "\"}";

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -39,14 +38,12 @@ class TrustGauges implements SmartLifecycle {
     private ScheduledExecutorService timer;
 
     TrustGauges(TrustCounts devices, TrustSql trustSql, Clock clock, MeterRegistry registry,
-                @Value("${inventory.trust.gauge-interval:30s}") Duration interval) {
+                TrustProperties properties) {
+        Duration interval = properties.gaugeEvery();
         this.devices = Objects.requireNonNull(devices, "devices");
         this.trustSql = Objects.requireNonNull(trustSql, "trustSql");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.interval = Objects.requireNonNull(interval, "interval");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalStateException("inventory.trust.gauge-interval must be positive, not " + interval);
-        }
         for (TrustLevel level : TrustLevel.values()) {
             Gauge.builder("inventory.devices", this, g -> g.count(level))
                     .description("devices by trust level, counted every " + interval)

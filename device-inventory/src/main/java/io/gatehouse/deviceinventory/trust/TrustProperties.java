@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * {@code inventory.trust.*}: how fresh a report must be for each level and the minimum OS version per platform.
@@ -17,12 +18,32 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param highMaxReportAge a report older than this cannot give {@code high} (default 24h)
  * @param basicMaxReportAge a report older than this cannot give {@code basic} (default 7d)
  * @param minOsVersion per platform wire name ({@code macOS}: {@code "15.2"})
+ * @param gaugeInterval how often {@code inventory_devices{trust}} is counted (default 30s, positive)
  */
 @ConfigurationProperties("inventory.trust")
 public record TrustProperties(
         @Nullable Duration highMaxReportAge,
         @Nullable Duration basicMaxReportAge,
-        @Nullable Map<String, String> minOsVersion) {
+        @Nullable Map<String, String> minOsVersion,
+        @Nullable Duration gaugeInterval) {
+
+    @ConstructorBinding
+    public TrustProperties {
+    }
+
+    public TrustProperties(@Nullable Duration highMaxReportAge, @Nullable Duration basicMaxReportAge,
+                           @Nullable Map<String, String> minOsVersion) {
+        this(highMaxReportAge, basicMaxReportAge, minOsVersion, null);
+    }
+
+    /** How often the trust gauges count the devices; throws {@link IllegalArgumentException} when not positive. */
+    public Duration gaugeEvery() {
+        Duration every = gaugeInterval == null ? Duration.ofSeconds(30) : gaugeInterval;
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("inventory.trust.gauge-interval must be positive, not " + every);
+        }
+        return every;
+    }
 
     public Duration highAge() {
         return highMaxReportAge == null ? Duration.ofHours(24) : highMaxReportAge;

@@ -1,5 +1,7 @@
 package io.gatehouse.gateway.assertion;
 
+import io.gatehouse.gateway.settings.KeyWatchProperties;
+import io.gatehouse.gateway.settings.GatehouseProperties;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -18,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -40,7 +41,7 @@ class SigningConfiguration {
 
     @Bean
     LiveSigningKeys signingKeys(SigningProperties properties, Environment environment, Clock clock, MeterRegistry meters,
-                                @Value("${gatehouse.key-watch.poll-interval:10s}") Duration pollInterval) {
+                                KeyWatchProperties keyWatch) {
         List<SigningProperties.Key> configured = List.copyOf(properties.getKeys());
         for (int i = 0; i < configured.size(); i++) {
             SigningProperties.Key k = configured.get(i);
@@ -74,7 +75,7 @@ class SigningConfiguration {
                     + "): every key is retired or not yet valid");
         }
         LiveSigningKeys live = new LiveSigningKeys(ring, loader, properties.getPublishAhead(), clock, meters, watch,
-                pollInterval);
+                keyWatch.pollInterval());
         self.set(live);
         return live;
     }
@@ -95,9 +96,10 @@ class SigningConfiguration {
     }
 
     @Bean
-    AssertionSigner assertionSigner(LiveSigningKeys keys, @Value("${gatehouse.issuer:}") String issuer, Clock clock,
+    AssertionSigner assertionSigner(LiveSigningKeys keys, GatehouseProperties gatehouse, Clock clock,
                                     MeterRegistry meters) {
-        if (issuer.isBlank()) {
+        String issuer = gatehouse.issuer();
+        if (issuer == null) {
             throw new IllegalStateException("gatehouse.issuer is not set: it is the iss of every assertion and what"
                     + " backends check (e.g. https://gatehouse.corp.example)");
         }

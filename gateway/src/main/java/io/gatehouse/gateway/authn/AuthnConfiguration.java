@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.authn;
 
+import io.gatehouse.gateway.settings.GatehouseProperties;
 import io.gatehouse.gateway.session.SessionAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -26,7 +26,7 @@ public class AuthnConfiguration {
 
     @Bean
     BearerAuthenticator bearerAuthenticator(BearerProperties properties,
-                                            @Value("${gatehouse.issuer:}") String assertionIssuer,
+                                            GatehouseProperties gatehouse,
                                             ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> meters) {
         Clock now = clock.getIfAvailable(Clock::systemUTC);
         WebClient webClient = issuerWebClient();
@@ -35,7 +35,7 @@ public class AuthnConfiguration {
                 .map(issuer -> new IssuerVerifier(issuer, properties.clockSkew(), now, webClient,
                         properties.jwksRefreshInterval(), properties.jwksOutageTolerance(), registry))
                 .toList();
-        return new BearerAuthenticator(verifiers, assertionIssuer, now, properties.cacheSize(),
+        return new BearerAuthenticator(verifiers, gatehouse.issuer(), now, properties.cacheSize(),
                 properties.jwksRefreshInterval(), registry);
     }
 

@@ -8,6 +8,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JOSEException;
+import io.gatehouse.gateway.Failures;
+import io.gatehouse.gateway.claims.ClaimsMapper;
 import io.gatehouse.policy.Identity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +27,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -44,27 +46,27 @@ import reactor.core.publisher.Mono;
  *       issuer's {@code token-types}, never {@code ID}; a token with neither marker that carries {@code nonce},
  *       {@code at_hash} or {@code c_hash} is an ID token and rejected ({@link #tokenType});</li>
  *   <li>the issuer's verifier checks signature, algorithm and claims ({@link IssuerVerifier});</li>
- *   <li>the claims become an {@link Identity}: {@code sub}, {@code email} and whether it is verified
- *       ({@code email_verified}, absence per the issuer's {@code email-verified-required}), groups from the issuer's
- *       groups claim, {@code auth_time}, the other non-registered claims as lists of strings.</li>
+ *   <li>the claims become an {@link Identity} by the {@link ClaimsMapper} browser sessions use too, with the
+ *       issuer's rules: its groups claim, and whether an absent {@code email_verified} means not verified
+ *       ({@code email-verified-required}).</li>
  * </ol>
  */
 public final class BearerAuthenticator implements AutoCloseable {
 
     private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
     private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
-    private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "email",
-            "auth_time", "azp", "nonce", "sid", "at_hash", "c_hash", "typ");
 
     private record Verified(Identity identity, Instant expiresAt) {
     }
 
     private final Map<String, IssuerVerifier> issuers;
+    private final Map<String, ClaimsMapper> mappers;
     private final @Nullable String assertionIssuer;
     private final Clock clock;
     private final Cache<String, Verified> verified;
     private final Counter verifications;
     private final Counter cacheHits;
+    private final Counter internalErrors;
 
     BearerAuthenticator(List<IssuerVerifier> issuers, @Nullable String assertionIssuer, Clock clock, int cacheSize,
                         MeterRegistry meters) {
@@ -80,6 +82,8 @@ public final class BearerAuthenticator implements AutoCloseable {
         Objects.requireNonNull(keyTrust, "keyTrust");
         this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
                 Function.identity()));
+        this.mappers = issuers.stream().collect(Collectors.toUnmodifiableMap(i -> i.issuer().issuerUri(),
+                i -> new ClaimsMapper(i.issuer().claimsRules())));
         this.assertionIssuer = assertionIssuer == null || assertionIssuer.isBlank() ? null : assertionIssuer;
         if (this.assertionIssuer != null && this.issuers.containsKey(this.assertionIssuer)) {
             throw new IllegalArgumentException("gatehouse.bearer.issuers: " + this.assertionIssuer + " is the gateway's"
@@ -95,6 +99,7 @@ public final class BearerAuthenticator implements AutoCloseable {
                 .build();
         this.verifications = Counter.builder("gatehouse_bearer_verifications")
                 .description("bearer tokens whose signature and claims were verified (cache misses)").register(meters);
+        this.internalErrors = Failures.internalErrors(meters, "authenticate");
         this.cacheHits = Counter.builder("gatehouse_bearer_cache_hits")
                 .description("bearer tokens answered from the verified-token cache").register(meters);
     }
@@ -135,16 +140,24 @@ public final class BearerAuthenticator implements AutoCloseable {
         verifications.increment();
         return issuer.verify(token)
                 .onErrorMap(JwtException.class, e -> new BearerAuthenticationException(describe(e)))
-                // Anything else is the issuer's discovery or JWKS fetch failing (Spring wraps it in an
-                // IllegalStateException/IllegalArgumentException): neither the caller's fault nor a pass.
-                .onErrorMap(e -> !(e instanceof BearerAuthenticationException),
+                // The issuer's discovery or JWKS fetch failing (maybe wrapped by Spring): neither the caller's fault
+                // nor a pass. Anything else is a bug and stays one (500, gatehouse_internal_errors_total).
+                .onErrorMap(BearerAuthenticator::issuerFailure,
                         e -> new IssuerUnavailableException(issuer.issuer().issuerUri(), e))
+                .doOnError(e -> !(e instanceof BearerAuthenticationException
+                        || e instanceof IssuerUnavailableException), e -> internalErrors.increment())
                 .map(jwt -> {
-                    Identity identity = identity(jwt, issuer.issuer());
+                    Identity identity = mappers.get(issuer.issuer().issuerUri()).identity(jwt.getClaims());
                     Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "exp");
                     verified.put(token, new Verified(identity, exp));
                     return identity;
                 });
+    }
+
+    /** Failed I/O, a timeout, Nimbus failing to get the keys, or an unusable discovery document. */
+    static boolean issuerFailure(Throwable e) {
+        return !(e instanceof BearerAuthenticationException) && (Failures.io(e)
+                || Failures.causedBy(e, JOSEException.class, IssuerVerifier.DiscoveryException.class));
     }
 
     private IssuerVerifier issuerOf(String token) {
@@ -230,49 +243,6 @@ public final class BearerAuthenticator implements AutoCloseable {
             throw new BearerAuthenticationException("typ " + type + " is not an accepted token type "
                     + issuer.tokenTypes());
         }
-    }
-
-    private static Identity identity(Jwt jwt, BearerProperties.Issuer issuer) {
-        String groupsClaim = issuer.groupsClaim();
-        Map<String, List<String>> claims = new java.util.TreeMap<>();
-        jwt.getClaims().forEach((name, value) -> {
-            if (!REGISTERED.contains(name) && !name.equals(groupsClaim)) {
-                List<String> strings = strings(value);
-                if (!strings.isEmpty()) {
-                    claims.put(name, strings);
-                }
-            }
-        });
-        Object authTime = jwt.getClaims().get("auth_time");
-        Instant auth = authTime instanceof Instant i ? i
-                : authTime instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
-        return new Identity(jwt.getSubject(), jwt.getClaimAsString("email"), strings(jwt.getClaims().get(groupsClaim)),
-                claims, auth, emailVerified(jwt.getClaims().get(Identity.EMAIL_VERIFIED_CLAIM), issuer));
-    }
-
-    /**
-     * {@code email_verified}: {@code true} (or "true") verified, absent verified only when the issuer is configured
-     * with {@code email-verified-required: false}; anything else, notably {@code false}, not verified.
-     */
-    private static boolean emailVerified(@Nullable Object claim, BearerProperties.Issuer issuer) {
-        if (claim == null) {
-            return !issuer.emailVerifiedRequired();
-        }
-        return Boolean.TRUE.equals(claim) || "true".equals(claim);
-    }
-
-    private static List<String> strings(@Nullable Object value) {
-        if (value instanceof String s) {
-            return List.of(s);
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return List.of(value.toString());
-        }
-        if (value instanceof java.util.Collection<?> c) {
-            return c.stream().filter(v -> v instanceof String || v instanceof Number || v instanceof Boolean)
-                    .map(Object::toString).toList();
-        }
-        return List.of();
     }
 
     /** Stops the issuers' key sources (their refresh-ahead threads). */

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.authn;
 
+import io.gatehouse.gateway.claims.ClaimsMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +93,11 @@ public record BearerProperties(List<Issuer> issuers, @Nullable Duration clockSke
         public Issuer(String issuerUri, List<String> audiences, @Nullable String groupsClaim,
                       @Nullable List<String> algorithms) {
             this(issuerUri, audiences, groupsClaim, algorithms, null, null);
+        }
+
+        /** How this issuer's claims become an identity: its groups claim and its {@code email_verified} rule. */
+        public ClaimsMapper.Rules claimsRules() {
+            return new ClaimsMapper.Rules(groupsClaim, emailVerifiedRequired);
         }
 
         /** Whether {@code type} (a payload {@code typ}, or {@value #UNTYPED}) is accepted, ignoring ASCII case. */

@@ -53,7 +53,7 @@ record IssuerKeys(JWKSource<SecurityContext> source, JWKSetSource<SecurityContex
             http = new URLBasedJWKSetSource<>(URI.create(jwksUri).toURL(),
                     new DefaultResourceRetriever(CONNECT_MS, READ_MS, MAX_JWKS_BYTES));
         } catch (MalformedURLException | IllegalArgumentException e) {
-            throw new IllegalStateException("the jwks_uri of " + issuer + " is not a URL: " + jwksUri, e);
+            throw new IssuerVerifier.DiscoveryException("the jwks_uri of " + issuer + " is not a URL: " + jwksUri, e);
         }
         Counter fetches = Counter.builder("gatehouse_bearer_jwks_fetches").tag("issuer", issuer)
                 .description("JWKS fetches from the issuer (cache fills, refreshes, unknown-kid refetches)")

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -140,11 +141,11 @@ final class IssuerVerifier implements AutoCloseable {
                 .map(document -> {
                     Object claimed = document.get("issuer");
                     if (!issuer.issuerUri().equals(claimed)) {
-                        throw new IllegalStateException("the discovery document of " + issuer.issuerUri()
+                        throw new DiscoveryException("the discovery document of " + issuer.issuerUri()
                                 + " names issuer " + claimed);
                     }
                     if (!(document.get("jwks_uri") instanceof String jwksUri)) {
-                        throw new IllegalStateException("the discovery document of " + issuer.issuerUri()
+                        throw new DiscoveryException("the discovery document of " + issuer.issuerUri()
                                 + " has no jwks_uri");
                     }
                     IssuerKeys built = IssuerKeys.of(issuer.issuerUri(), jwksUri, refreshInterval, outageTolerance,
@@ -152,6 +153,17 @@ final class IssuerVerifier implements AutoCloseable {
                     keys.set(built);
                     return built;
                 });
+    }
+
+    /** The issuer's discovery document cannot be used (wrong issuer, no or a bad jwks_uri): the IdP failing. */
+    static final class DiscoveryException extends RuntimeException {
+        DiscoveryException(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+
+        DiscoveryException(String message) {
+            this(message, null);
+        }
     }
 
     @Override

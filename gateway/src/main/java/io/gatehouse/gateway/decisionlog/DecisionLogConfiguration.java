@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.util.unit.DataSize;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.reactive.WebHttpHandlerBuilderCustomizer;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.Ssl;
@@ -27,11 +26,8 @@ import org.springframework.context.annotation.Configuration;
 class DecisionLogConfiguration {
 
     @Bean
-    DecisionLogWriter decisionLogWriter(@Value("${gatehouse.decision-log.queue-capacity:65536}") int capacity,
-                                        @Value("${gatehouse.decision-log.queue-max-bytes:16MB}") DataSize maxBytes,
-                                        @Value("${gatehouse.decision-log.drain-timeout:10s}") Duration drainTimeout,
-                                        MeterRegistry meters) {
-        return new DecisionLogWriter(new DecisionLogWriter.Limits(capacity, maxBytes.toBytes(), drainTimeout),
+    DecisionLogWriter decisionLogWriter(DecisionLogProperties properties, MeterRegistry meters) {
+        return new DecisionLogWriter(properties.limits(),
                 DecisionLogSink.forLogger(DecisionLogWriter.LOGGER), meters);
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.device;
 
+import io.gatehouse.gateway.settings.GatehouseProperties;
 import io.gatehouse.gateway.hygiene.TrustedProxies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,8 +66,8 @@ public class DeviceConfiguration {
     @Bean
     DeviceWebFilter deviceWebFilter(PostureClient postureClient, DeviceProperties device,
                                     TrustedProxies trustedProxies,
-                                    @Value("${gatehouse.device-ca:}") String deviceCa) {
-        return new DeviceWebFilter(postureClient, ClientCertificates.fromDeviceCa(deviceCa), trustedProxies,
+                                    GatehouseProperties gatehouse) {
+        return new DeviceWebFilter(postureClient, ClientCertificates.fromDeviceCa(gatehouse.deviceCa()), trustedProxies,
                 device.forwardedCertificateHeader());
     }
 

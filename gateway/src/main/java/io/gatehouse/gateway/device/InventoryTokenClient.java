@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -54,7 +55,8 @@ final class InventoryTokenClient {
                 .map(json -> {
                     String accessToken = json.path("access_token").asText("");
                     if (accessToken.isEmpty()) {
-                        throw new IllegalStateException("token endpoint answered without access_token");
+                        // the token endpoint failing, not a bug: the posture lookup counts it as unreachable
+                        throw new DecodingException("token endpoint answered without access_token");
                     }
                     long expiresIn = json.path("expires_in").asLong(60);
                     return new Token(accessToken, Duration.ofSeconds(expiresIn));

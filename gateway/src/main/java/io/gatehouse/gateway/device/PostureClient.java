@@ -9,6 +9,7 @@ import io.gatehouse.policy.TrustLevel;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.gatehouse.gateway.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,7 @@ public final class PostureClient {
     private final Counter hits;
     private final Counter misses;
     private final MeterRegistry meters;
+    private final Counter internalErrors;
 
     PostureClient(WebClient web, InventoryProperties properties, @Nullable InventoryTokenClient tokens,
                   CircuitBreaker breaker, MeterRegistry meters) {
@@ -63,6 +65,7 @@ public final class PostureClient {
         this.tokens = tokens;
         this.breaker = Objects.requireNonNull(breaker, "breaker");
         this.meters = Objects.requireNonNull(meters, "meters");
+        this.internalErrors = Failures.internalErrors(meters, "device");
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .expireAfterWrite(properties.cacheTtl())
@@ -76,7 +79,10 @@ public final class PostureClient {
                 .register(meters);
     }
 
-    /** The posture of the device with this certificate fingerprint (lower-case hex SHA-256); never an error. */
+    /**
+     * The posture of the device with this certificate fingerprint (lower-case hex SHA-256); the inventory failing is
+     * an "unreachable" answer, never an error; an error is a bug ({@code gatehouse_internal_errors_total}).
+     */
     public Mono<PostureLookup> posture(String sha256) {
         if (properties.url() == null) {
             misses.increment();
@@ -93,8 +99,19 @@ public final class PostureClient {
         (asked[0] ? misses : hits).increment();
         // A failed lookup completes exceptionally, which also takes it out of the cache (failures are not cached).
         // suppressCancel: a client that goes away must not cancel the lookup the other requests wait for.
+        // Only the inventory failing is "unreachable" (fail closed, as documented); a bug is not hidden behind it.
         return Mono.fromFuture(shared, true)
-                .onErrorResume(e -> Mono.just(PostureLookup.unreachable(sha256, describe(e))));
+                .onErrorResume(PostureClient::inventoryFailure,
+                        e -> Mono.just(PostureLookup.unreachable(sha256, describe(e))))
+                .doOnError(e -> internalErrors.increment());
+    }
+
+    /**
+     * The inventory (or its token endpoint) failing: failed I/O, a timeout, an error status or an undecodable
+     * answer ({@link Failures#io}), or the open circuit breaker refusing the call.
+     */
+    static boolean inventoryFailure(Throwable e) {
+        return Failures.io(e) || Failures.causedBy(e, CallNotPermittedException.class);
     }
 
     /** The cached or in-flight lookup for the fingerprint, or a new one ({@code asked[0]} set then). */

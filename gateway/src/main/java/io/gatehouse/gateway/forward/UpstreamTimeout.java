@@ -2,7 +2,6 @@ package io.gatehouse.gateway.forward;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.stereotype.Component;
 import reactor.netty.http.client.HttpClient;
@@ -24,11 +23,8 @@ final class UpstreamTimeout implements HttpClientCustomizer {
 
     private final Duration timeout;
 
-    UpstreamTimeout(@Value("${gatehouse.forward.response-timeout:30s}") Duration timeout) {
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalStateException("gatehouse.forward.response-timeout must be positive, not " + timeout);
-        }
+    UpstreamTimeout(ForwardProperties properties) {
+        this.timeout = Objects.requireNonNull(properties.responseTimeout(), "timeout");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gatehouse.gateway.login;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.session.BrowserSessions;
+import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import io.gatehouse.gateway.session.SessionCookies;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import java.net.URI;
@@ -58,7 +59,8 @@ public final class BrowserLogin {
                 .flatMap(url -> remember(exchange, state, attempt)
                         .doOnError(e -> LOG.warn("cannot start a login: the session store failed ({})", e.toString()))
                         .then(Mono.defer(() -> redirect(exchange, url))))
-                .onErrorResume(e -> LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                .onErrorResume(e -> OidcClient.isIdpFailure(e) || SessionStoreUnavailableException.isStoreFailure(e)
+                        || e instanceof SessionStoreUnavailableException, e -> LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
                         "The sign-in service cannot be reached right now. Please try again in a few minutes.",
                         RequestContext.of(exchange).requestId()));
     }

@@ -41,7 +41,8 @@ public class LoginConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     RouterFunction<ServerResponse> loginRoutes(OidcClient oidc, BrowserSessions sessions, OidcProperties properties,
-                                               Clock clock, LiveConfig config) {
-        return new LoginRouter(oidc, sessions, properties, clock, config).routes();
+                                               Clock clock, LiveConfig config,
+                                               io.micrometer.core.instrument.MeterRegistry meters) {
+        return new LoginRouter(oidc, sessions, properties, clock, config, meters).routes();
     }
 }

@@ -3,14 +3,18 @@ package io.gatehouse.gateway.login;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
-import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import io.gatehouse.gateway.Failures;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionCookies;
 import io.gatehouse.gateway.session.SessionFacts;
 import io.gatehouse.gateway.session.SessionIndex;
+import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import io.gatehouse.gateway.session.TokenRefresher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,14 +71,21 @@ public final class LoginRouter {
 
     private final Clock clock;
     private final RoutedHosts routedHosts;
+    private final Counter internalErrors;
 
     public LoginRouter(OidcClient oidc, BrowserSessions sessions, OidcProperties properties, Clock clock,
                        LiveConfig config) {
+        this(oidc, sessions, properties, clock, config, new SimpleMeterRegistry());
+    }
+
+    public LoginRouter(OidcClient oidc, BrowserSessions sessions, OidcProperties properties, Clock clock,
+                       LiveConfig config, MeterRegistry meters) {
         this.oidc = Objects.requireNonNull(oidc, "oidc");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.routedHosts = new RoutedHosts(config);
+        this.internalErrors = Failures.internalErrors(meters, "login");
     }
 
     public RouterFunction<ServerResponse> routes() {
@@ -119,14 +130,9 @@ public final class LoginRouter {
     }
 
     private Mono<String> signIn(org.springframework.web.server.ServerWebExchange exchange, OidcClient.Login login) {
-        IDTokenClaimsSet claims = login.claims();
-        var jwt = login.jwt();
-        Date authTime = claims.getAuthenticationTime();
-        String sid = jwt.getClaim("sid") instanceof String s ? s : null;
-        SessionFacts facts = new SessionFacts(claims.getSubject().getValue(), claims.getStringClaim("email"),
-                OidcClient.groups(jwt), OidcClient.otherClaims(jwt), authTime == null ? null : authTime.toInstant(),
-                sid, login.refreshToken(), login.idToken(), login.accessExpiresAt(),
-                clock.instant().plus(properties.sessionMaxAge()));
+        String sid = login.claims().getClaim("sid") instanceof String s ? s : null;
+        SessionFacts facts = new SessionFacts(login.identity(), sid, login.refreshToken(), login.idToken(),
+                login.accessExpiresAt(), clock.instant().plus(sessions.maxAge()));
         String previous = SessionCookies.read(exchange, SessionCookies.SESSION);
         // A new session id at every login, whatever the browser held: a planted id never becomes a login.
         Mono<Void> endPrevious = previous == null ? Mono.empty() : sessions.delete(previous);
@@ -136,13 +142,19 @@ public final class LoginRouter {
         });
     }
 
-    private static Mono<ServerResponse> failed(Throwable e, String requestId) {
+    /** The answer to a callback whose sign-in failed with {@code e}: 400, 503, or the bug itself (500). */
+    Mono<ServerResponse> failed(Throwable e, String requestId) {
         if (e instanceof TokenRefresher.Rejected || e instanceof com.nimbusds.jose.proc.BadJOSEException) {
             LOG.warn("login failed: {}", e.toString());
             return LoginPages.response(HttpStatus.BAD_REQUEST, "Sign-in failed",
                     "The sign-in could not be verified. Please start again.", requestId);
         }
-        LOG.warn("login failed, the IdP is unreachable: {}", e.toString());
+        if (!OidcClient.isIdpFailure(e) && !SessionStoreUnavailableException.isStoreFailure(e)
+                && !(e instanceof SessionStoreUnavailableException)) {
+            internalErrors.increment(); // a bug: not a 503 "unreachable", the error handler answers 500
+            return Mono.error(e);
+        }
+        LOG.warn("login failed, the IdP or the session store is unreachable: {}", e.toString());
         return LoginPages.response(HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
                 "The sign-in service cannot be reached right now. Please try again in a few minutes.", requestId);
     }
@@ -176,7 +188,7 @@ public final class LoginRouter {
         return oidc.metadata()
                 .mapNotNull(metadata -> metadata.getEndSessionEndpointURI())
                 .map(endpoint -> endSessionUrl(endpoint, Objects.requireNonNull(properties.clientId()), signedOut))
-                .onErrorResume(e -> Mono.empty())
+                .onErrorResume(OidcClient::isIdpFailure, e -> Mono.empty())
                 .defaultIfEmpty(signedOut);
     }
 
@@ -206,10 +218,11 @@ public final class LoginRouter {
                 })
                 .flatMap(n -> ServerResponse.ok().header("Cache-Control", "no-store").build())
                 .switchIfEmpty(Mono.defer(() -> invalid("logout_token is missing")))
-                .onErrorResume(e -> {
+                .onErrorResume(LoginRouter::refusedLogout, e -> {
                     LOG.warn("back-channel logout rejected: {}", e.toString());
                     return invalid("the logout token is not valid");
-                });
+                })
+                .doOnError(e -> internalErrors.increment());
     }
 
     /**
@@ -226,22 +239,39 @@ public final class LoginRouter {
         } else {
             Date iat = claims.getIssueTime();
             if (iat == null || iat.toInstant().plus(LOGOUT_TOKEN_WITHOUT_EXP).isBefore(now)) {
-                return Mono.error(new IllegalArgumentException("the logout token has no exp and is older than "
+                return Mono.error(new InvalidLogoutToken("the logout token has no exp and is older than "
                         + LOGOUT_TOKEN_WITHOUT_EXP));
             }
             until = iat.toInstant().plus(LOGOUT_TOKEN_WITHOUT_EXP).plus(SKEW);
         }
         if (!until.isAfter(now)) {
-            return Mono.error(new IllegalArgumentException("the logout token expired at " + exp));
+            return Mono.error(new InvalidLogoutToken("the logout token expired at " + exp));
         }
         if (claims.getJWTID() == null) {
-            return Mono.error(new IllegalArgumentException("the logout token has no jti"));
+            return Mono.error(new InvalidLogoutToken("the logout token has no jti"));
         }
         String key = SessionIndex.taken("jti:" + BrowserSessions.hash(claims.getIssuer().getValue() + "\n"
                 + claims.getJWTID().getValue()));
         return sessions.index().claim(key, Duration.between(now, until)).flatMap(first -> first ? Mono.just(claims)
-                : Mono.error(new IllegalArgumentException("the logout token " + claims.getJWTID().getValue()
+                : Mono.error(new InvalidLogoutToken("the logout token " + claims.getJWTID().getValue()
                         + " was already used")));
+    }
+
+    /**
+     * A logout token that is not valid or was used before, or that could not be checked (IdP or session store
+     * failing): 400, as always. Anything else is a bug: 500.
+     */
+    private static boolean refusedLogout(Throwable e) {
+        return e instanceof InvalidLogoutToken || OidcClient.isIdpFailure(e)
+                || SessionStoreUnavailableException.isStoreFailure(e) || e instanceof SessionStoreUnavailableException
+                || e instanceof org.springframework.web.server.ServerWebInputException;
+    }
+
+    /** A logout token that is expired, lacks a jti or was used before. */
+    private static final class InvalidLogoutToken extends RuntimeException {
+        InvalidLogoutToken(String message) {
+            super(message);
+        }
     }
 
     private static Mono<ServerResponse> invalid(String description) {

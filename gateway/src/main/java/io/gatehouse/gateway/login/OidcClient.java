@@ -33,16 +33,17 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.oauth2.sdk.GeneralException;
+import io.gatehouse.gateway.Failures;
+import io.gatehouse.gateway.claims.ClaimsMapper;
 import io.gatehouse.gateway.session.TokenRefresher;
+import io.gatehouse.policy.Identity;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -59,16 +60,16 @@ public final class OidcClient implements TokenRefresher {
 
     private static final int CONNECT_MS = 2_000;
     private static final int READ_MS = 5_000;
-    private static final Set<String> NOT_CLAIMS = Set.of("iss", "aud", "exp", "iat", "nbf", "jti", "nonce", "azp",
-            "at_hash", "c_hash", "typ", "session_state", "sid", "auth_time", "sub", "email", "groups", "acr");
 
-    /** What a successful login produced. */
-    public record Login(IDTokenClaimsSet claims, JWTClaimsSet jwt, String idToken, @Nullable String refreshToken, Instant accessExpiresAt) {
+    /** What a successful login produced: the ID token's claims and the identity they name ({@link ClaimsMapper}). */
+    public record Login(IDTokenClaimsSet claims, Identity identity, String idToken, @Nullable String refreshToken,
+                        Instant accessExpiresAt) {
     }
 
     private final OidcProperties properties;
     private final Clock clock;
     private final ClientID clientId;
+    private final ClaimsMapper claimsMapper;
     private volatile @Nullable Provider provider;
 
     private record Provider(OIDCProviderMetadata metadata, IDTokenValidator idTokens, LogoutTokenValidator logoutTokens) {
@@ -78,6 +79,7 @@ public final class OidcClient implements TokenRefresher {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clientId = new ClientID(Objects.requireNonNull(properties.clientId(), "gatehouse.oidc.client-id"));
+        this.claimsMapper = new ClaimsMapper(properties.claimsRules());
     }
 
     /** The IdP's discovery document; an error when the IdP cannot be reached. */
@@ -128,7 +130,8 @@ public final class OidcClient implements TokenRefresher {
                 throw new TokenRefresher.Rejected("the token response has no id_token");
             }
             IDTokenClaimsSet claims = p.idTokens().validate(tokens.getIDToken(), new Nonce(nonce));
-            return new Login(claims, claims.toJWTClaimsSet(), tokens.getIDTokenString(), refreshOf(tokens), accessExpiry(tokens));
+            return new Login(claims, claimsMapper.identity(claims.toJWTClaimsSet().getClaims()),
+                    tokens.getIDTokenString(), refreshOf(tokens), accessExpiry(tokens));
         }));
     }
 
@@ -142,9 +145,21 @@ public final class OidcClient implements TokenRefresher {
             } else {
                 claims = JWTParser.parse(tokens.getAccessToken().getValue()).getJWTClaimsSet();
             }
-            return new Refreshed(groups(claims), otherClaims(claims), claims.getStringClaim("email"),
-                    refreshOf(tokens), tokens.getIDTokenString(), accessExpiry(tokens));
-        }));
+            return new Refreshed(claimsMapper.identity(claims.getClaims()), refreshOf(tokens),
+                    tokens.getIDTokenString(), accessExpiry(tokens));
+        })).onErrorMap(OidcClient::isIdpFailure, TokenRefresher.Unreachable::new);
+    }
+
+    /**
+     * Whether {@code error} is the IdP failing rather than a bug: failed I/O or a timeout, an answer Nimbus could not
+     * parse ({@link GeneralException}, {@link java.text.ParseException}) or a token it could not verify, its keys
+     * included ({@link JOSEException}, {@link BadJOSEException}). {@link TokenRefresher.Rejected} is not one: the IdP
+     * answered.
+     */
+    public static boolean isIdpFailure(Throwable error) {
+        return error instanceof TokenRefresher.Unreachable || Failures.io(error)
+                || Failures.causedBy(error, GeneralException.class, java.text.ParseException.class,
+                JOSEException.class, BadJOSEException.class);
     }
 
     /** Validates a back-channel logout token. */
@@ -153,33 +168,6 @@ public final class OidcClient implements TokenRefresher {
             JWT jwt = JWTParser.parse(logoutToken);
             return p.logoutTokens().validate(jwt);
         }));
-    }
-
-    public static List<String> groups(JWTClaimsSet claims) {
-        try {
-            List<String> groups = claims.getStringListClaim("groups");
-            return groups == null ? List.of() : groups;
-        } catch (java.text.ParseException notAList) {
-            return List.of();
-        }
-    }
-
-    /** Claims other than the registered and identity ones, as lists of strings (what the policy's claims sees). */
-    public static Map<String, List<String>> otherClaims(JWTClaimsSet claims) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        claims.getClaims().forEach((name, value) -> {
-            if (NOT_CLAIMS.contains(name) || value == null) {
-                return;
-            }
-            if (value instanceof String s) {
-                out.put(name, List.of(s));
-            } else if (value instanceof Boolean || value instanceof Number) {
-                out.put(name, List.of(value.toString()));
-            } else if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
-                out.put(name, new ArrayList<>(list.stream().map(String::valueOf).toList()));
-            }
-        });
-        return out;
     }
 
     private OIDCTokens tokens(Provider p, AuthorizationGrant grant) throws Exception {

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.session;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.gatehouse.gateway.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +40,9 @@ import reactor.core.publisher.Mono;
  * </ul>
  * When the session store cannot be asked (Redis disconnected or not answering within its command timeout), the
  * answer is an error {@link SessionStoreUnavailableException} (the stage answers 503 with {@code Retry-After}),
- * counted in {@code gatehouse_sessions_store_unavailable_total}: the session is neither accepted nor ended.
+ * counted in {@code gatehouse_sessions_store_unavailable_total}: the session is neither accepted nor ended. Any
+ * other error (a bug, not the store's or the IdP's failure) is not caught: 500, counted in
+ * {@code gatehouse_internal_errors_total{stage="authenticate"}}.
  */
 public final class SessionAuthenticator {
 
@@ -59,6 +62,7 @@ public final class SessionAuthenticator {
     private final Clock clock;
     private final Duration refreshSkew;
     private final Counter unavailable;
+    private final Counter internalErrors;
     /** Refreshes in flight or just done, by session id and refresh token (hashed); null result: session ended. */
     private final AsyncCache<String, SessionFacts> refreshes;
 
@@ -75,6 +79,7 @@ public final class SessionAuthenticator {
         this.unavailable = Counter.builder("gatehouse.sessions.store.unavailable")
                 .description("Requests with a session cookie answered 503 because the session store could not be reached")
                 .register(meters);
+        this.internalErrors = Failures.internalErrors(meters, "authenticate");
         Counter evicted = Counter.builder("gatehouse.sessions.refreshes.evicted")
                 .description("Shared session refreshes dropped because " + MAX_REFRESHES + " were held")
                 .register(meters);
@@ -95,12 +100,15 @@ public final class SessionAuthenticator {
         }
         return store(sessions.find(id)).flatMap(facts -> current(id, facts))
                 .map(facts -> new Authenticated(facts.identity(), BrowserSessions.hash(id)))
-                .doOnError(SessionStoreUnavailableException.class, e -> unavailable.increment());
+                .doOnError(e -> {
+                    // A bug (not the store, not the IdP) is not caught: the error handler answers 500.
+                    (e instanceof SessionStoreUnavailableException ? unavailable : internalErrors).increment();
+                });
     }
 
     /** A store operation whose failure means "the store could not be asked". */
     private static <T> Mono<T> store(Mono<T> operation) {
-        return operation.onErrorMap(e -> !(e instanceof SessionStoreUnavailableException),
+        return operation.onErrorMap(SessionStoreUnavailableException::isStoreFailure,
                 SessionStoreUnavailableException::new);
     }
 
@@ -126,13 +134,13 @@ public final class SessionAuthenticator {
 
     private Mono<SessionFacts> refresh(String id, SessionFacts facts) {
         return refresher.refresh(Objects.requireNonNull(facts.refreshToken()))
-                .map(r -> Optional.of(facts.refreshed(r.groups(), r.claims(), r.email(), r.refreshToken(), r.idToken(),
+                .map(r -> Optional.of(facts.refreshed(r.identity(), r.refreshToken(), r.idToken(),
                         r.accessExpiresAt())))
                 .onErrorResume(TokenRefresher.Rejected.class, e -> {
                     LOG.info("session {} ended: the IdP refused the refresh ({})", BrowserSessions.hash(id), e.getMessage());
                     return store(sessions.delete(id)).then(Mono.just(Optional.<SessionFacts>empty()));
                 })
-                .onErrorResume(e -> !(e instanceof SessionStoreUnavailableException), e -> {
+                .onErrorResume(TokenRefresher.Unreachable.class, e -> {
                     // The IdP is unreachable: the session goes on with the facts it has until it ends.
                     LOG.warn("session {}: refresh failed, IdP unreachable ({}); keeping the session until {}",
                             BrowserSessions.hash(id), e.toString(), facts.expiresAt());

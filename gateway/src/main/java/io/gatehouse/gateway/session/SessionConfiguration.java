@@ -3,7 +3,6 @@ package io.gatehouse.gateway.session;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.ReactiveHealthIndicator;
 import reactor.core.publisher.Mono;
@@ -54,15 +53,15 @@ public class SessionConfiguration {
     @Conditional(RedisNotConfigured.class)
     static class InMemory {
         @Bean
-        BrowserSessions browserSessions(@Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge,
-                                        SessionStoreProperties bounds, Clock clock, MeterRegistry meters) {
+        BrowserSessions browserSessions(SessionLifetimeProperties lifetime, SessionStoreProperties bounds, Clock clock,
+                                        MeterRegistry meters) {
             // Two stores: anonymous visitors fill only the pre-login one, never evicting a signed-in user.
             var sessions = new ReactiveMapSessionRepository(
                     BoundedSessionMap.create("session", bounds.maxSessions(), clock, meters));
             var logins = new ReactiveMapSessionRepository(
                     BoundedSessionMap.create("pre-login", bounds.maxPreLoginSessions(), clock, meters));
             return new BrowserSessions(sessions, logins, new SessionIndex.InMemory(bounds.maxIndexEntries(), meters),
-                    maxAge, bounds.maxLoginAttempts());
+                    lifetime.sessionMaxAge(), bounds.maxLoginAttempts());
         }
 
         /** Health {@code sessionStore}: always UP, the sessions are in this process. */
@@ -92,8 +91,7 @@ public class SessionConfiguration {
 
         @Bean
         BrowserSessions browserSessions(ReactiveRedisConnectionFactory connections,
-                                        @Value("${gatehouse.oidc.session-max-age:8h}") Duration maxAge,
-                                        SessionStoreProperties bounds) {
+                                        SessionLifetimeProperties lifetime, SessionStoreProperties bounds) {
             RedisSerializationContext<String, Object> context = RedisSerializationContext
                     .<String, Object>newSerializationContext(SessionJson.serializer())
                     .key(RedisSerializer.string()).hashKey(RedisSerializer.string()).build();
@@ -102,7 +100,7 @@ public class SessionConfiguration {
             repository.setRedisKeyNamespace("gatehouse:session");
             // Every key has a TTL (sessions: their max inactive interval; index and claims: RedisSessionIndex).
             return new BrowserSessions(repository, repository,
-                    new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), maxAge, bounds.maxLoginAttempts());
+                    new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), lifetime.sessionMaxAge(), bounds.maxLoginAttempts());
         }
 
         @Bean("sessionStore")

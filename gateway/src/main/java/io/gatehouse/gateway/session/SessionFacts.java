@@ -11,45 +11,52 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
 
 /**
- * What a browser session knows: the identity facts from the ID token ({@code sub}, {@code email}, {@code groups},
- * other claims, {@code auth_time}, the IdP's {@code sid}), the tokens the gateway needs later (refresh token for the
- * refresh grant; the ID token, never put into a URL: logout names the client instead), when the access token expires (refresh is due before)
- * and when the session ends whatever happens. Stored as plain attributes so that any session repository can hold it.
+ * What a browser session knows: the identity the ID token named (built by the same {@code ClaimsMapper} as a
+ * bearer token's: {@code sub}, {@code email} and whether it is verified, groups, other claims, {@code auth_time}),
+ * the IdP's {@code sid}, the tokens the gateway needs later (refresh token for the refresh grant; the ID token, never
+ * put into a URL: logout names the client instead), when the access token expires (refresh is due before) and when
+ * the session ends whatever happens. Stored as plain attributes so that any session repository can hold it; a
+ * session stored before {@code emailVerified} was (issue 17) reads it from its {@code email_verified} claim as
+ * sessions always did (absent or {@code "true"}: verified).
  */
-public record SessionFacts(String sub, @Nullable String email, List<String> groups, Map<String, List<String>> claims,
-                           @Nullable Instant authTime, @Nullable String sid, @Nullable String refreshToken,
-                           String idToken, Instant accessExpiresAt, Instant expiresAt) {
+public record SessionFacts(Identity identity, @Nullable String sid, @Nullable String refreshToken, String idToken,
+                           Instant accessExpiresAt, Instant expiresAt) {
 
     private static final String PREFIX = "gatehouse.";
 
     public SessionFacts {
-        Objects.requireNonNull(sub, "sub");
+        Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(idToken, "idToken");
         Objects.requireNonNull(accessExpiresAt, "accessExpiresAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        groups = List.copyOf(groups);
-        claims = Map.copyOf(claims);
     }
 
-    public Identity identity() {
-        return new Identity(sub, email, groups, claims, authTime);
+    public String sub() {
+        return identity.sub();
     }
 
-    /** The same session after a refresh: new tokens and facts, the same login time, sid and end. */
-    public SessionFacts refreshed(List<String> newGroups, Map<String, List<String>> newClaims, @Nullable String newEmail,
-                                  @Nullable String newRefreshToken, @Nullable String newIdToken, Instant newAccessExpiry) {
-        return new SessionFacts(sub, newEmail != null ? newEmail : email, newGroups, newClaims, authTime, sid,
-                newRefreshToken != null ? newRefreshToken : refreshToken, newIdToken != null ? newIdToken : idToken,
-                newAccessExpiry, expiresAt);
+    /**
+     * The same session after a refresh: the refreshed identity's groups, claims and (when it has one) email, the
+     * same sub and login time; new tokens; the same sid and end.
+     */
+    public SessionFacts refreshed(Identity fresh, @Nullable String newRefreshToken, @Nullable String newIdToken,
+                                  Instant newAccessExpiry) {
+        boolean newEmail = fresh.email() != null;
+        Identity next = new Identity(identity.sub(), newEmail ? fresh.email() : identity.email(), fresh.groups(),
+                fresh.claims(), identity.authTime(), newEmail ? fresh.emailVerified() : identity.emailVerified());
+        return new SessionFacts(next, sid, newRefreshToken != null ? newRefreshToken : refreshToken,
+                newIdToken != null ? newIdToken : idToken, newAccessExpiry, expiresAt);
     }
 
     void writeTo(Session session) {
-        session.setAttribute(PREFIX + "sub", sub);
-        session.setAttribute(PREFIX + "email", email);
-        session.setAttribute(PREFIX + "groups", new ArrayList<>(groups));
+        session.setAttribute(PREFIX + "sub", identity.sub());
+        session.setAttribute(PREFIX + "email", identity.email());
+        session.setAttribute(PREFIX + "emailVerified", identity.emailVerified());
+        session.setAttribute(PREFIX + "groups", new ArrayList<>(identity.groups()));
         HashMap<String, ArrayList<String>> plainClaims = new HashMap<>();
-        claims.forEach((k, v) -> plainClaims.put(k, new ArrayList<>(v)));
+        identity.claims().forEach((k, v) -> plainClaims.put(k, new ArrayList<>(v)));
         session.setAttribute(PREFIX + "claims", plainClaims);
+        Instant authTime = identity.authTime();
         session.setAttribute(PREFIX + "authTime", authTime == null ? null : authTime.getEpochSecond());
         session.setAttribute(PREFIX + "sid", sid);
         session.setAttribute(PREFIX + "refreshToken", refreshToken);
@@ -70,9 +77,16 @@ public record SessionFacts(String sub, @Nullable String email, List<String> grou
         List<String> groups = session.getAttribute(PREFIX + "groups");
         Map<String, List<String>> claims = session.getAttribute(PREFIX + "claims");
         Long authTime = session.getAttribute(PREFIX + "authTime");
-        return new SessionFacts(sub, session.getAttribute(PREFIX + "email"), groups == null ? List.of() : groups,
-                claims == null ? Map.of() : claims, authTime == null ? null : Instant.ofEpochSecond(authTime),
-                session.getAttribute(PREFIX + "sid"), session.getAttribute(PREFIX + "refreshToken"), idToken,
-                Instant.ofEpochSecond(access), Instant.ofEpochSecond(expires));
+        Boolean emailVerified = session.getAttribute(PREFIX + "emailVerified");
+        String email = session.getAttribute(PREFIX + "email");
+        Instant auth = authTime == null ? null : Instant.ofEpochSecond(authTime);
+        Map<String, List<String>> claimsOrNone = claims == null ? Map.of() : claims;
+        List<String> groupsOrNone = groups == null ? List.of() : groups;
+        // Written before emailVerified was stored: the rule sessions had then (Identity's five-argument form).
+        Identity identity = emailVerified == null ? new Identity(sub, email, groupsOrNone, claimsOrNone, auth)
+                : new Identity(sub, email, groupsOrNone, claimsOrNone, auth, emailVerified);
+        return new SessionFacts(identity, session.getAttribute(PREFIX + "sid"),
+                session.getAttribute(PREFIX + "refreshToken"), idToken, Instant.ofEpochSecond(access),
+                Instant.ofEpochSecond(expires));
     }
 }

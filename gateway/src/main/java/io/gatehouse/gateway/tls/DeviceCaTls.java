@@ -1,10 +1,10 @@
 package io.gatehouse.gateway.tls;
 
+import io.gatehouse.gateway.settings.GatehouseProperties;
 import io.netty.handler.ssl.OpenSsl;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -28,8 +28,8 @@ final class DeviceCaTls implements WebServerFactoryCustomizer<NettyReactiveWebSe
 
     private final @Nullable String deviceCa;
 
-    DeviceCaTls(@Value("${gatehouse.device-ca:}") @Nullable String deviceCa) {
-        this.deviceCa = StringUtils.hasText(deviceCa) ? deviceCa : null;
+    DeviceCaTls(GatehouseProperties gatehouse) {
+        this.deviceCa = gatehouse.deviceCa();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.tls;
 
+import io.gatehouse.gateway.settings.KeyWatchProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
@@ -66,9 +66,9 @@ final class ReloadingServerTls implements WebServerFactoryCustomizer<NettyReacti
     private volatile boolean running;
 
     ReloadingServerTls(SslBundleRegistry registry, MeterRegistry meters,
-                       @Value("${gatehouse.key-watch.poll-interval:10s}") Duration pollInterval) {
+                       KeyWatchProperties keyWatch) {
         this.registry = registry;
-        this.pollInterval = pollInterval;
+        this.pollInterval = keyWatch.pollInterval();
         this.reloads = Counter.builder("gatehouse.tls.reloads")
                 .description("server certificate / device CA re-read from their files and swapped in").register(meters);
         this.failures = Counter.builder("gatehouse.tls.reload.failures")
