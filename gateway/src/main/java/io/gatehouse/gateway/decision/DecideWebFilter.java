@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.login.BrowserLogin;
