@@ -1,12 +1,11 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.login.BrowserLogin;
-import io.gatehouse.gateway.login.BrowserNavigation;
+import io.gatehouse.gateway.exchange.ReservedPaths;
 import io.gatehouse.gateway.management.PublicListener;
+import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
@@ -58,12 +57,12 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PublicListener publicListener;
-    private final @Nullable BrowserLogin browserLogin;
+    private final @Nullable LoginStart browserLogin;
     /** One counter per route × outcome × enforced; route ids come from the config, so the set stays small. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener,
-                           ObjectProvider<BrowserLogin> browserLogin) {
+                           ObjectProvider<LoginStart> browserLogin) {
         this.browserLogin = browserLogin.getIfAvailable();
         this.config = Objects.requireNonNull(config, "config");
         this.publicListener = Objects.requireNonNull(publicListener, "publicListener");

@@ -3,8 +3,8 @@ package io.gatehouse.gateway.decisionlog;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.decision.PolicyRequests;
-import io.gatehouse.gateway.decision.ReservedPaths;
+import io.gatehouse.gateway.exchange.Addresses;
+import io.gatehouse.gateway.exchange.ReservedPaths;
 import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Decision;
@@ -130,7 +130,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                 request.getURI().getRawPath(), context.routeId());
         DevicePosture device = context.device();
         ConnectionTls tls = ConnectionTls.of(request);
-        Map<String, Object> where = where(PolicyRequests.sourceIp(request), request.getHeaders().getFirst("User-Agent"),
+        Map<String, Object> where = where(Addresses.sourceIp(request), request.getHeaders().getFirst("User-Agent"),
                 device == null ? null : device.id(), device == null ? null : device.trust().wireName(),
                 tls == null ? null : tls.protocol());
         String version = context.policyVersion();

@@ -2,6 +2,7 @@ package io.gatehouse.gateway.hygiene;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.micrometer.core.instrument.Counter;
