@@ -19,8 +19,8 @@ class ProblemsTest {
     void writeWhenBrowserDeniedThenPageShowsTheRequestsArrivalAsTheDecisionLogHasIt() {
         MockServerWebExchange exchange = MockServerWebExchange.from(
                 MockServerHttpRequest.get("https://app.example/admin").header(HttpHeaders.ACCEPT, "text/html"));
-        RequestContext context = RequestContext.attach(exchange, new RequestContext("req-1", 0));
-        context.startedAt(Instant.parse("2001-02-03T04:05:06.789Z"));
+        RequestContext.attach(exchange,
+                new RequestContext("req-1", 0, Instant.parse("2001-02-03T04:05:06.789Z"), true));
 
         Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
                 "You may not open this page.", List.of("group admins needed"), "req-1", "app")).block();
