@@ -33,7 +33,8 @@ import reactor.core.publisher.Mono;
  * Steps:
  * <ol>
  *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway, and the
- *       management port is not routed: neither is decided (RECORD decided so: {@link RequestContext#stagesApply()}).</li>
+ *       management port is not routed: neither is decided (RECORD decided so once:
+ *       {@link RequestContext#stagesApply()}).</li>
  *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
  *       decision, route (from the same lookup, {@code CompiledConfig.decideRouted}) and config version in the
  *       {@link RequestContext}.</li>
