@@ -7,7 +7,6 @@ import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.model.Route;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -15,38 +14,85 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * What the stages learn about one request, in one typed object stored once on the exchange. The RECORD stage
- * creates it; each later stage reads what earlier stages wrote and writes its own part; the decision log reads
- * it all at the end. It is confined to one request, whose stages run one after another, so it needs no locking.
+ * creates it and decides whether the stages apply at all ({@link #stagesApply()}); each later stage writes its own
+ * result, a value written once ({@link Authentication}, {@link DeviceFacts}, {@link Decided}, {@link Asserted}, the
+ * canonical path, the rejection) — a second write is a bug in the stage order and throws
+ * {@link IllegalStateException}, which the error handler answers 500. Later stages read what earlier ones wrote; the
+ * decision log reads it all at the end. It is confined to one request, whose stages run one after another, so it needs
+ * no locking.
  */
 public final class RequestContext {
 
     /** How the caller was identified; {@code ANONYMOUS} when no credential was presented. */
     public enum AuthKind { SESSION, BEARER, ANONYMOUS }
 
+    /** AUTHENTICATE's result: who the caller is; {@code sessionIdHash} only for browser sessions. */
+    public record Authentication(AuthKind kind, Identity identity, @Nullable String sessionIdHash) {
+        public Authentication {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(identity, "identity");
+        }
+    }
+
+    /** DEVICE's result: the presented certificate, its posture, and why it counts unknown (empty when it does not). */
+    public record DeviceFacts(String certificateSha256, DevicePosture posture, List<Reason> notes) {
+        public DeviceFacts {
+            Objects.requireNonNull(certificateSha256, "certificateSha256");
+            Objects.requireNonNull(posture, "posture");
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * DECIDE's result: the decision with the route it was made for and the version of the config that made it, both
+     * from the same config snapshot, so that a reload between DECIDE and forwarding cannot send a request decided under
+     * one config to an upstream of another. {@code route} is null when no route matched.
+     */
+    public record Decided(Decision decision, @Nullable Route route, String policyVersion) {
+        public Decided {
+            Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(policyVersion, "policyVersion");
+        }
+    }
+
+    /** ASSERT's result: the signed assertion for the upstream (FORWARD puts it on the wire) and its id. */
+    public record Asserted(String jti, String jwt) {
+        public Asserted {
+            Objects.requireNonNull(jti, "jti");
+            Objects.requireNonNull(jwt, "jwt");
+        }
+    }
+
     private static final String ATTRIBUTE = RequestContext.class.getName();
 
     private final String requestId;
     private final long startNanos;
-    private AuthKind authKind = AuthKind.ANONYMOUS;
-    private @Nullable Identity identity;
-    private @Nullable String sessionIdHash;
-    private @Nullable String certificateSha256;
-    private @Nullable DevicePosture device;
-    private final List<Reason> deviceNotes = new ArrayList<>();
-    private @Nullable String routeId;
-    private @Nullable Decision decision;
-    private @Nullable String assertionJti;
-    private @Nullable String assertionJwt;
-    private @Nullable Reason rejection;
-    private @Nullable String canonicalPath;
-    private @Nullable Route route;
-    private @Nullable String policyVersion;
+    private final @Nullable Instant startedAt;
+    private final boolean stagesApply;
     private SpanContext trace = SpanContext.getInvalid();
-    private @Nullable Instant startedAt;
+    private boolean traced;
+    private @Nullable String canonicalPath;
+    private @Nullable Reason rejection;
+    private @Nullable Authentication authentication;
+    private @Nullable DeviceFacts deviceFacts;
+    private @Nullable Decided decided;
+    private @Nullable Asserted asserted;
 
+    /** A context whose stages apply and whose arrival time is unknown (unit tests, the decoder-rejection hook). */
     public RequestContext(String requestId, long startNanos) {
+        this(requestId, startNanos, null, true);
+    }
+
+    /**
+     * RECORD's part, fixed at creation: the request id, when the request arrived ({@code startNanos} for latency,
+     * {@code startedAt} for the log line's timestamp), and whether the stages apply to it at all: a request on the
+     * public listener for a path that is not reserved for the gateway ({@code exchange.ReservedPaths}).
+     */
+    public RequestContext(String requestId, long startNanos, @Nullable Instant startedAt, boolean stagesApply) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
         this.startNanos = startNanos;
+        this.startedAt = startedAt;
+        this.stagesApply = stagesApply;
     }
 
     /** Stores a new context on the exchange; called once, by the RECORD stage. */
@@ -69,59 +115,84 @@ public final class RequestContext {
         return exchange.getAttribute(ATTRIBUTE);
     }
 
+    private static <T> T once(@Nullable Object current, T value, String what) {
+        if (current != null) {
+            throw new IllegalStateException(what + " is already recorded for this request: a stage ran twice");
+        }
+        return Objects.requireNonNull(value, what);
+    }
+
     public String requestId() { return requestId; }
     public long startNanos() { return startNanos; }
-    /** When RECORD saw the request arrive (the decision-log line's timestamp); null before RECORD ran. */
+    /** When RECORD saw the request arrive (the decision-log line's timestamp); null when RECORD did not make it. */
     public @Nullable Instant startedAt() { return startedAt; }
-    public void startedAt(Instant at) { this.startedAt = Objects.requireNonNull(at, "at"); }
 
-    public AuthKind authKind() { return authKind; }
-    public @Nullable Identity identity() { return identity; }
-    public @Nullable String sessionIdHash() { return sessionIdHash; }
+    /**
+     * Whether the stages after RECORD judge this request: decided once by RECORD, true for a request on the public
+     * listener whose path is not reserved for the gateway. DECIDE (and so ASSERT) pass the others through.
+     */
+    public boolean stagesApply() { return stagesApply; }
 
-    /** Records who the caller is; {@code sessionIdHash} only for browser sessions. */
+    /** AUTHENTICATE's result, or null (anonymous, or AUTHENTICATE has not run). */
+    public @Nullable Authentication authentication() { return authentication; }
+    public AuthKind authKind() { return authentication == null ? AuthKind.ANONYMOUS : authentication.kind(); }
+    public @Nullable Identity identity() { return authentication == null ? null : authentication.identity(); }
+    public @Nullable String sessionIdHash() { return authentication == null ? null : authentication.sessionIdHash(); }
+
+    /** Records who the caller is; {@code sessionIdHash} only for browser sessions. Once per request. */
     public void authenticated(AuthKind kind, Identity who, @Nullable String sessionIdHash) {
-        this.authKind = Objects.requireNonNull(kind, "kind");
-        this.identity = Objects.requireNonNull(who, "who");
-        this.sessionIdHash = sessionIdHash;
+        this.authentication = once(authentication, new Authentication(kind, who, sessionIdHash), "authentication");
     }
 
-    public @Nullable String certificateSha256() { return certificateSha256; }
-    public @Nullable DevicePosture device() { return device; }
-    public List<Reason> deviceNotes() { return List.copyOf(deviceNotes); }
+    /** DEVICE's result, or null (no certificate presented, or DEVICE has not run). */
+    public @Nullable DeviceFacts deviceFacts() { return deviceFacts; }
+    public @Nullable String certificateSha256() { return deviceFacts == null ? null : deviceFacts.certificateSha256(); }
+    public @Nullable DevicePosture device() { return deviceFacts == null ? null : deviceFacts.posture(); }
+    public List<Reason> deviceNotes() { return deviceFacts == null ? List.of() : deviceFacts.notes(); }
 
-    /** Records the presented device; {@code note} says why it counts unknown (inventory down, not enrolled), or null. */
+    /**
+     * Records the presented device; {@code note} says why it counts unknown (inventory down, not enrolled), or null.
+     * Once per request.
+     */
     public void device(String certificateSha256, DevicePosture posture, @Nullable Reason note) {
-        this.certificateSha256 = Objects.requireNonNull(certificateSha256, "certificateSha256");
-        this.device = Objects.requireNonNull(posture, "posture");
-        if (note != null) {
-            deviceNotes.add(note);
-        }
+        this.deviceFacts = once(deviceFacts,
+                new DeviceFacts(certificateSha256, posture, note == null ? List.of() : List.of(note)), "device");
     }
 
-    public @Nullable String routeId() { return routeId; }
-    public @Nullable Decision decision() { return decision; }
+    /** DECIDE's result, or null before DECIDE (or when it did not judge this request). */
+    public @Nullable Decided decided() { return decided; }
+    public @Nullable Decision decision() { return decided == null ? null : decided.decision(); }
+    public @Nullable String routeId() { return decided == null ? null : decided.decision().route(); }
 
-    public void decided(Decision decision) {
-        this.decision = Objects.requireNonNull(decision, "decision");
-        this.routeId = decision.route();
+    /** The route the request was decided for (and is forwarded along), or null. */
+    public @Nullable Route route() { return decided == null ? null : decided.route(); }
+
+    /** The sha256 of the gatehouse.yaml that decided, or null before DECIDE. */
+    public @Nullable String policyVersion() { return decided == null ? null : decided.policyVersion(); }
+
+    /** Records DECIDE's result ({@link Decided}). Once per request. */
+    public void decided(Decision decision, @Nullable Route route, String policyVersion) {
+        this.decided = once(decided, new Decided(decision, route, policyVersion), "decision");
     }
 
-    public @Nullable String assertionJti() { return assertionJti; }
+    /** ASSERT's result, or null before ASSERT. */
+    public @Nullable Asserted asserted() { return asserted; }
+    public @Nullable String assertionJti() { return asserted == null ? null : asserted.jti(); }
 
     /** The signed assertion for the upstream (FORWARD puts it on the wire), or null before ASSERT. */
-    public @Nullable String assertionJwt() { return assertionJwt; }
+    public @Nullable String assertionJwt() { return asserted == null ? null : asserted.jwt(); }
 
+    /** Records ASSERT's result. Once per request. */
     public void asserted(String jti, String jwt) {
-        this.assertionJti = Objects.requireNonNull(jti, "jti");
-        this.assertionJwt = Objects.requireNonNull(jwt, "jwt");
+        this.asserted = once(asserted, new Asserted(jti, jwt), "assertion");
     }
 
     /** Why the request was turned away before the decision (hygiene, authentication), or null. */
     public @Nullable Reason rejection() { return rejection; }
 
+    /** Records why HYGIENE or AUTHENTICATE turned the request away. Once per request. */
     public void rejected(Reason why) {
-        this.rejection = Objects.requireNonNull(why, "why");
+        this.rejection = once(rejection, why, "rejection");
     }
 
     /**
@@ -131,32 +202,20 @@ public final class RequestContext {
      */
     public @Nullable String canonicalPath() { return canonicalPath; }
 
+    /** Records HYGIENE's result. Once per request. */
     public void canonicalPath(String path) {
-        this.canonicalPath = Objects.requireNonNull(path, "path");
+        this.canonicalPath = once(canonicalPath, path, "canonical path");
     }
-
-    /**
-     * Records the decision together with the route it was made for and the version of the config that made it,
-     * both from the same config snapshot, so that a reload between DECIDE and forwarding cannot send a request
-     * decided under one config to an upstream of another. {@code route} is null when no route matched.
-     */
-    public void decided(Decision decision, @Nullable Route route, String policyVersion) {
-        decided(decision);
-        this.route = route;
-        this.policyVersion = Objects.requireNonNull(policyVersion, "policyVersion");
-    }
-
-    /** The route the request was decided for (and is forwarded along), or null. */
-    public @Nullable Route route() { return route; }
-
-    /** The sha256 of the gatehouse.yaml that decided, or null before DECIDE. */
-    public @Nullable String policyVersion() { return policyVersion; }
 
     /** The trace this request belongs to (its server span), or an invalid context when tracing is off. */
     public SpanContext trace() { return trace; }
 
     /** Set once by the RECORD stage, which starts the request's span. */
     public void traced(SpanContext trace) {
+        if (traced) {
+            throw new IllegalStateException("trace is already recorded for this request: a stage ran twice");
+        }
         this.trace = Objects.requireNonNull(trace, "trace");
+        this.traced = true;
     }
 }

@@ -32,12 +32,18 @@ public final class CompiledConfig {
      * is a path that names a route's prefix only in other letter case ({@link RouteTable}).
      */
     public Decision decide(Request request) {
+        return decideRouted(request).decision();
+    }
+
+    /** As {@link #decide}, with the route the decision was made for (null when none served the request). */
+    public RoutedDecision decideRouted(Request request) {
         RouteTable.Lookup lookup = table.lookup(request.url());
         if (lookup.route() != null) {
-            return PolicyEvaluator.decide(lookup.route(), request);
+            return new RoutedDecision(PolicyEvaluator.decide(lookup.route(), request), lookup.route());
         }
-        return lookup.caseMismatch() != null ? PolicyEvaluator.routeCaseMismatch(request, lookup.caseMismatch())
-                : PolicyEvaluator.noRoute(request);
+        return new RoutedDecision(lookup.caseMismatch() != null
+                ? PolicyEvaluator.routeCaseMismatch(request, lookup.caseMismatch())
+                : PolicyEvaluator.noRoute(request), null);
     }
 
     /** The route serving {@code url}: host, effective port, longest path prefix at a segment boundary. */

@@ -106,6 +106,18 @@ class CompiledConfigTest {
     }
 
     @Test
+    void decideRoutedWhenRouteServesThenItIsTheDecisionsRouteAndNullWhenNone() {
+        RoutedDecision served = config.decideRouted(request("https://payroll.corp.example/api/v2/x", "10.20.1.7",
+                finance(), null));
+        RoutedDecision none = config.decideRouted(request("https://nowhere.corp.example/", "10.20.1.7", null, null));
+
+        assertThat(served.route()).isSameAs(config.routes().get(1));
+        assertThat(served.decision().route()).isEqualTo(served.route().id());
+        assertThat(none.route()).isNull();
+        assertThat(none.decision().route()).isNull();
+    }
+
+    @Test
     void decideWhenNoRouteThenDenyWithNullRoute() {
         Decision d = config.decide(request("https://nowhere.corp.example/", "10.20.1.7", null, null));
         assertThat(d.route()).isNull();

@@ -1,6 +1,6 @@
 package io.gatehouse.gateway.assertion;
 
-import io.gatehouse.gateway.decision.ReservedPaths;
+import io.gatehouse.gateway.exchange.ReservedPaths;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

@@ -2,8 +2,7 @@ package io.gatehouse.gateway.authn;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
-import io.gatehouse.gateway.hygiene.ProblemResponse;
-import io.gatehouse.gateway.decision.Problems;
+import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.session.SessionAuthenticator;
 import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import java.util.List;
@@ -77,8 +76,8 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         LOG.warn("request {}: {}", context.requestId(), e.getMessage(), e.getCause());
         context.rejected(e.reason());
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-        return ProblemResponse.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, e.reason().code(), e.reason().text(),
-                context.requestId());
+        return Problems.writeJson(exchange,
+                Problems.Problem.of(HttpStatus.SERVICE_UNAVAILABLE, e.reason(), context.requestId(), null));
     }
 
     /**
@@ -107,8 +106,8 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         context.rejected(e.reason());
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
                 "Bearer error=\"invalid_token\", error_description=\"" + quotable(e.reason().text()) + "\"");
-        return ProblemResponse.write(exchange, HttpStatus.UNAUTHORIZED, e.reason().code(), e.reason().text(),
-                context.requestId());
+        return Problems.writeJson(exchange,
+                Problems.Problem.of(HttpStatus.UNAUTHORIZED, e.reason(), context.requestId(), null));
     }
 
     /** RFC 6750 3: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes a space or is dropped. */

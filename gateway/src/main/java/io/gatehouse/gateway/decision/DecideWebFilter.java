@@ -3,12 +3,11 @@ package io.gatehouse.gateway.decision;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.login.BrowserLogin;
-import io.gatehouse.gateway.login.BrowserNavigation;
-import io.gatehouse.gateway.management.PublicListener;
+import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.RoutedDecision;
 import io.gatehouse.policy.criteria.MaxAuthAgeCriterion;
 import io.gatehouse.policy.model.Route;
 import io.micrometer.core.instrument.Counter;
@@ -34,9 +33,11 @@ import reactor.core.publisher.Mono;
  * Steps:
  * <ol>
  *   <li>Reserved paths ({@code /.gatehouse/}, {@code /.well-known/gatehouse/}) belong to the gateway, and the
- *       management port is not routed: neither is decided.</li>
+ *       management port is not routed: neither is decided (RECORD decided so once:
+ *       {@link RequestContext#stagesApply()}).</li>
  *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
- *       decision, route and config version in the {@link RequestContext}.</li>
+ *       decision, route (from the same lookup, {@code CompiledConfig.decideRouted}) and config version in the
+ *       {@link RequestContext}.</li>
  *   <li>Let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()}).</li>
  *   <li>Browser login (when configured): a top-level navigation ({@link BrowserNavigation}) that is anonymous and
  *       matched no rule is sent to the IdP; one whose session login is too old for a {@code max_auth_age} rule is
@@ -56,16 +57,14 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final LiveConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final PublicListener publicListener;
-    private final @Nullable BrowserLogin browserLogin;
+    private final @Nullable LoginStart browserLogin;
     /** One counter per route × outcome × enforced; route ids come from the config, so the set stays small. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters, PublicListener publicListener,
-                           ObjectProvider<BrowserLogin> browserLogin) {
+    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters,
+                           ObjectProvider<LoginStart> browserLogin) {
         this.browserLogin = browserLogin.getIfAvailable();
         this.config = Objects.requireNonNull(config, "config");
-        this.publicListener = Objects.requireNonNull(publicListener, "publicListener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
@@ -77,26 +76,20 @@ public final class DecideWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!publicListener.serves(exchange) || ReservedPaths.isReserved(exchange.getRequest().getPath().value())) {
-            return chain.filter(exchange);
-        }
         RequestContext context = RequestContext.of(exchange);
+        if (!context.stagesApply()) {
+            return chain.filter(exchange); // RECORD decided: the management port, or a path reserved for the gateway
+        }
         CompiledConfig snapshot = config.current();
-        Decision decision = snapshot.decide(PolicyRequests.from(exchange, context, clock.instant()));
-        Route route = routeOf(snapshot, decision);
+        RoutedDecision routed = snapshot.decideRouted(PolicyRequests.from(exchange, context, clock.instant()));
+        Decision decision = routed.decision();
+        Route route = routed.route();
         context.decided(decision, route, snapshot.version());
         count(decision);
         if (decision.letThrough() && route != null) {
             return chain.filter(exchange);
         }
         return refuse(exchange, context, decision, route);
-    }
-
-    private static @Nullable Route routeOf(CompiledConfig snapshot, Decision decision) {
-        if (decision.route() == null) {
-            return null;
-        }
-        return snapshot.routes().stream().filter(r -> r.id().equals(decision.route())).findFirst().orElse(null);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, RequestContext context, Decision decision, @Nullable Route route) {

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.problem.Problems;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;

@@ -1,9 +1,8 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.tls.ConnectionTls;
+import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.policy.Request;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -28,7 +27,7 @@ public final class PolicyRequests {
         return new Request(
                 request.getMethod().name().toUpperCase(Locale.ROOT),
                 url(request, context),
-                sourceIp(request),
+                Addresses.sourceIp(request),
                 now,
                 context.identity(),
                 context.device(),
@@ -38,22 +37,13 @@ public final class PolicyRequests {
     static URI url(ServerHttpRequest request, RequestContext context) {
         URI seen = request.getURI();
         String path = context.canonicalPath() != null ? context.canonicalPath() : seen.getRawPath();
-        String scheme = ConnectionTls.secure(request) ? "https" : "http";
-        String host = seen.getHost() == null ? "" : seen.getHost().toLowerCase(Locale.ROOT);
+        String scheme = Addresses.scheme(request);
+        String host = Addresses.hostName(request);
         try {
             return new URI(scheme, null, host, seen.getPort(), path == null || path.isEmpty() ? "/" : path, null, null);
         } catch (URISyntaxException e) {
             // HYGIENE lets only well-formed requests through; reaching this is a bug, and the caller fails closed.
             throw new IllegalStateException("cannot build the request URL from host " + host + " and path " + path, e);
         }
-    }
-
-    /** The TCP peer's address; "0.0.0.0" if the server could not tell (never happens on a real socket). */
-    public static String sourceIp(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        if (remote == null || remote.getAddress() == null) {
-            return "0.0.0.0";
-        }
-        return remote.getAddress().getHostAddress();
     }
 }

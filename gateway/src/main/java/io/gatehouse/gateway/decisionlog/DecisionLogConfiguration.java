@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.decisionlog;
 
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.gateway.management.PublicListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;

@@ -114,16 +114,30 @@ public final class DecisionLogWriter implements SmartLifecycle {
         Gauge.builder("gatehouse.decision_log.sink_up", this, w -> w.sinkFailure == null ? 1 : 0)
                 .description("1 while the decision-log sink writes, 0 while it fails").register(meters);
         // Load Jackson's serialisers now, not on the first request's event-loop thread (class loading reads files).
-        line(Map.of("request_id", "warm-up", "n", 1, "ok", true, "list", java.util.List.of("a")));
+        line(Map.of("request_id", "warm-up", "n", 1, "ok", true, "list", java.util.List.of("a")), "warm-up");
+        line(new DecisionLogEvent("warm-up", "warm-up", null,
+                new DecisionLogEvent.Who(null, null, java.util.List.of(), "anonymous", "s"),
+                new DecisionLogEvent.What("GET", "h", "/", null), new DecisionLogEvent.Why("deny", true, null, null,
+                java.util.List.of("r")), new DecisionLogEvent.Where(null, null, null, null, null),
+                new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null), "warm-up");
     }
 
     /** Hands one event over; never writes on the caller's thread, never blocks. */
-    public void submit(Map<String, Object> event) {
+    public void submit(DecisionLogEvent event) {
+        submitLine(event, event.requestId());
+    }
+
+    /** An untyped event, as {@link #submit(DecisionLogEvent)}: for the writer's own tests of queue and sink. */
+    void submit(Map<String, Object> event) {
+        submitLine(event, event.get("request_id"));
+    }
+
+    private void submitLine(Object event, @Nullable Object requestId) {
         if (!running) {
             drop("stopped", 1);
             return;
         }
-        String line = line(event);
+        String line = line(event, requestId);
         if (line == null) {
             drop("unserializable", 1);
             return;
@@ -139,11 +153,11 @@ public final class DecisionLogWriter implements SmartLifecycle {
         return sinkFailure;
     }
 
-    private static @Nullable String line(Map<String, Object> event) {
+    private static @Nullable String line(Object event, @Nullable Object requestId) {
         try {
             return JSON.writeValueAsString(event);
         } catch (JsonProcessingException | RuntimeException e) {
-            log.error("cannot serialise a decision-log event for request {}", event.get("request_id"), e);
+            log.error("cannot serialise a decision-log event for request {}", requestId, e);
             return null;
         }
     }

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.logging.AccessLog;
@@ -45,16 +44,16 @@ final class DecoderRejections implements AccessLogFactory {
         return null;
     }
 
-    private Map<String, Object> event(AccessLogArgProvider response, int status) {
+    private DecisionLogEvent event(AccessLogArgProvider response, int status) {
         // The same who and why as a request HYGIENE turned away: anonymous, denied before a decision, with a reason.
         RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), System.nanoTime());
         String finding = header(response, false, DecoderRefusal.HEADER);
         context.rejected(new Reason(CODE, "malformed HTTP request: refused by the HTTP decoder before the gateway's"
                 + " stages (status " + status + (finding == null ? "" : ": " + finding) + ")"));
         String host = header(response, false, "host");
-        Map<String, Object> what = RecordWebFilter.what(text(response.method()),
+        DecisionLogEvent.What what = new DecisionLogEvent.What(text(response.method()),
                 host != null ? host : header(response, false, ":authority"), path(text(response.uri())), null);
-        Map<String, Object> where = RecordWebFilter.where(ip(response.remoteAddress()),
+        DecisionLogEvent.Where where = new DecisionLogEvent.Where(ip(response.remoteAddress()),
                 header(response, false, "user-agent"), null, null, null);
         Instant started = response.accessDateTime() == null ? Instant.now() : response.accessDateTime().toInstant();
         return RecordWebFilter.line(started, context.requestId(), null, RecordWebFilter.who(context), what,

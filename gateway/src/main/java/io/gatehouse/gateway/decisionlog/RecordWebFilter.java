@@ -3,8 +3,8 @@ package io.gatehouse.gateway.decisionlog;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.decision.PolicyRequests;
-import io.gatehouse.gateway.decision.ReservedPaths;
+import io.gatehouse.gateway.exchange.Addresses;
+import io.gatehouse.gateway.exchange.ReservedPaths;
 import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Decision;
@@ -14,10 +14,8 @@ import io.gatehouse.policy.Reason;
 import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,13 +70,14 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         Instant started = clock.instant();
-        RequestContext context = RequestContext.attach(exchange, new RequestContext(newRequestId(), System.nanoTime()));
-        context.startedAt(started);
         // Every exchange gets a context (later stages need one), but health probes are not decisions, and neither
         // are the gateway's own endpoints (JWKS, login callback, logout) unless a stage turned the request away.
+        // Decided here, once, for every stage: the stages apply to a public request for a path not reserved.
         boolean publicPort = publicListener.serves(exchange);
         boolean reserved = ReservedPaths.isReserved(exchange.getRequest().getPath().value());
-        Span span = publicPort && !reserved ? tracer.start(exchange.getRequest()) : Span.getInvalid();
+        RequestContext context = RequestContext.attach(exchange,
+                new RequestContext(newRequestId(), System.nanoTime(), started, publicPort && !reserved));
+        Span span = context.stagesApply() ? tracer.start(exchange.getRequest()) : Span.getInvalid();
         context.traced(span.getSpanContext());
         AtomicBoolean done = new AtomicBoolean(!publicPort);
         exchange.getResponse().beforeCommit(() -> {
@@ -124,15 +123,15 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return new UUID(high, low).toString();
     }
 
-    private Map<String, Object> event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
+    private DecisionLogEvent event(ServerWebExchange exchange, RequestContext context, Instant started, int status) {
         ServerHttpRequest request = exchange.getRequest();
-        Map<String, Object> what = what(request.getMethod().name(), request.getURI().getHost(),
+        DecisionLogEvent.What what = new DecisionLogEvent.What(request.getMethod().name(), request.getURI().getHost(),
                 request.getURI().getRawPath(), context.routeId());
         DevicePosture device = context.device();
         ConnectionTls tls = ConnectionTls.of(request);
-        Map<String, Object> where = where(PolicyRequests.sourceIp(request), request.getHeaders().getFirst("User-Agent"),
-                device == null ? null : device.id(), device == null ? null : device.trust().wireName(),
-                tls == null ? null : tls.protocol());
+        DecisionLogEvent.Where where = new DecisionLogEvent.Where(Addresses.sourceIp(request),
+                request.getHeaders().getFirst("User-Agent"), device == null ? null : device.id(),
+                device == null ? null : device.trust().wireName(), tls == null ? null : tls.protocol());
         String version = context.policyVersion();
         return line(started, context.requestId(), context.trace().isValid() ? context.trace().getTraceId() : null,
                 who(context), what, why(context), where, status, (System.nanoTime() - context.startNanos()) / 1e6,
@@ -140,79 +139,33 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     }
 
     /** One decision-log line in docs/design.md's shape; also used for the requests Netty refused (DecoderRejections). */
-    static Map<String, Object> line(Instant started, String requestId, @Nullable String traceId, Map<String, Object> who,
-                                    Map<String, Object> what, Map<String, Object> why, Map<String, Object> where,
-                                    int status, double latencyMs, String policyVersion, @Nullable String assertionJti) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("timestamp", started.toString());
-        event.put("request_id", requestId);
-        event.put("trace_id", traceId);
-        event.put("who", who);
-        event.put("what", what);
-        event.put("why", why);
-        event.put("where", where);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("status", status);
-        result.put("latency_ms", Math.round(latencyMs * 100) / 100.0);
-        event.put("result", result);
-        event.put("policy", Map.of("version", policyVersion));
-        event.put("assertion_jti", assertionJti);
-        return event;
+    static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
+                                 DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
+                                 DecisionLogEvent.Where where, int status, double latencyMs, String policyVersion,
+                                 @Nullable String assertionJti) {
+        return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, where,
+                new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
+                new DecisionLogEvent.Policy(policyVersion), assertionJti);
     }
 
-    static Map<String, Object> what(@Nullable String method, @Nullable String host, @Nullable String path,
-                                    @Nullable String route) {
-        Map<String, Object> what = new LinkedHashMap<>();
-        what.put("method", method);
-        what.put("host", host);
-        what.put("path", path);
-        what.put("route", route);
-        return what;
-    }
-
-    static Map<String, Object> where(@Nullable String sourceIp, @Nullable String userAgent, @Nullable String deviceId,
-                                     @Nullable String deviceTrust, @Nullable String tls) {
-        Map<String, Object> where = new LinkedHashMap<>();
-        where.put("source_ip", sourceIp);
-        where.put("user_agent", userAgent);
-        where.put("device_id", deviceId);
-        where.put("device_trust", deviceTrust);
-        where.put("tls", tls);
-        return where;
-    }
-
-    static Map<String, Object> who(RequestContext context) {
+    static DecisionLogEvent.Who who(RequestContext context) {
         Identity identity = context.identity();
-        Map<String, Object> who = new LinkedHashMap<>();
-        who.put("subject", identity == null ? null : identity.sub());
-        who.put("email", identity == null ? null : identity.email());
-        who.put("groups", identity == null ? List.of() : identity.groups());
-        who.put("auth", context.authKind().name().toLowerCase(Locale.ROOT));
-        if (context.sessionIdHash() != null) {
-            // The hash lets one session's requests be followed through the log; the id itself would be a credential.
-            who.put("session", context.sessionIdHash());
-        }
-        return who;
+        // The hash lets one session's requests be followed through the log; the id itself would be a credential.
+        return new DecisionLogEvent.Who(identity == null ? null : identity.sub(),
+                identity == null ? null : identity.email(), identity == null ? List.of() : identity.groups(),
+                context.authKind().name().toLowerCase(Locale.ROOT), context.sessionIdHash());
     }
 
-    static Map<String, Object> why(RequestContext context) {
-        Map<String, Object> why = new LinkedHashMap<>();
+    static DecisionLogEvent.Why why(RequestContext context) {
         Decision decision = context.decision();
         Reason rejection = context.rejection();
         if (decision != null) {
-            why.put("decision", decision.outcome().wireName());
-            why.put("enforced", decision.enforced());
-            why.put("mode", decision.mode().wireName());
-            why.put("rule", decision.rule());
-            why.put("reasons", decision.reasons().stream().map(Reason::text).toList());
-        } else {
-            // Turned away before DECIDE (hygiene, authentication), or failed before it: a deny that was enforced.
-            why.put("decision", "deny");
-            why.put("enforced", true);
-            why.put("mode", null);
-            why.put("rule", null);
-            why.put("reasons", rejection != null ? List.of(rejection.text()) : List.of("failed before a decision"));
+            return new DecisionLogEvent.Why(decision.outcome().wireName(), decision.enforced(),
+                    decision.mode().wireName(), decision.rule(),
+                    decision.reasons().stream().map(Reason::text).toList());
         }
-        return why;
+        // Turned away before DECIDE (hygiene, authentication), or failed before it: a deny that was enforced.
+        return new DecisionLogEvent.Why("deny", true, null, null,
+                rejection != null ? List.of(rejection.text()) : List.of("failed before a decision"));
     }
 }

@@ -1,6 +1,6 @@
 package io.gatehouse.gateway.decisionlog;
 
-import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;

@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.device;
 
 import io.gatehouse.gateway.settings.GatehouseProperties;
-import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

@@ -2,7 +2,7 @@ package io.gatehouse.gateway.device;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
-import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Reason;

@@ -2,8 +2,7 @@ package io.gatehouse.gateway.forward;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.assertion.AssertWebFilter;
-import io.gatehouse.gateway.decision.PolicyRequests;
-import io.gatehouse.gateway.tls.ConnectionTls;
+import io.gatehouse.gateway.exchange.Addresses;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -42,9 +41,9 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
         HttpHeaders out = new HttpHeaders();
         out.putAll(input);
-        out.set("X-Forwarded-Host", AssertWebFilter.host(exchange.getRequest()));
-        out.set("X-Forwarded-Proto", ConnectionTls.secure(exchange.getRequest()) ? "https" : "http");
-        String peer = PolicyRequests.sourceIp(exchange.getRequest());
+        out.set("X-Forwarded-Host", Addresses.host(exchange.getRequest()));
+        out.set("X-Forwarded-Proto", Addresses.scheme(exchange.getRequest()));
+        String peer = Addresses.sourceIp(exchange.getRequest());
         List<String> chain = input.get("X-Forwarded-For");
         String prior = chain == null || chain.isEmpty() ? null : String.join(", ", chain);
         out.set("X-Forwarded-For", prior == null ? peer : prior + ", " + peer);

@@ -1,6 +1,8 @@
 package io.gatehouse.gateway.hygiene;
 
 import io.gatehouse.gateway.device.DeviceProperties;
+import io.gatehouse.gateway.exchange.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxyProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;

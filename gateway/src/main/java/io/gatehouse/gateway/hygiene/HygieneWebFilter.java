@@ -2,6 +2,8 @@ package io.gatehouse.gateway.hygiene;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.exchange.TrustedProxies;
+import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,8 +103,8 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
                 .increment();
         // The connection may carry a smuggled second request; do not read another one from it.
         exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-        return ProblemResponse.write(exchange, HttpStatus.BAD_REQUEST, rejection.reason().code(),
-                rejection.message(), context.requestId());
+        return Problems.writeJson(exchange,
+                Problems.Problem.of(HttpStatus.BAD_REQUEST, rejection.reason(), context.requestId(), null));
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.gatehouse.gateway.login;
 
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.decision.LoginStart;
+import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import io.gatehouse.gateway.session.SessionCookies;
-import io.gatehouse.gateway.tls.ConnectionTls;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Mono;
  * </ol>
  * When the IdP's discovery document cannot be fetched, the answer is a 503 page, never a loop or a stack trace.
  */
-public final class BrowserLogin {
+public final class BrowserLogin implements LoginStart {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrowserLogin.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,6 +47,7 @@ public final class BrowserLogin {
         this.properties = Objects.requireNonNull(properties, "properties");
     }
 
+    @Override
     public Mono<Void> start(ServerWebExchange exchange, boolean stepUp) {
         ServerHttpRequest request = exchange.getRequest();
         String state = random();
@@ -84,11 +86,7 @@ public final class BrowserLogin {
 
     /** {@code scheme://host[:port]} of this request: the host the browser is on. */
     static String origin(ServerHttpRequest request) {
-        URI uri = request.getURI();
-        String scheme = ConnectionTls.secure(request) ? "https" : "http";
-        boolean defaultPort = uri.getPort() < 0 || (scheme.equals("https") && uri.getPort() == 443)
-                || (scheme.equals("http") && uri.getPort() == 80);
-        return scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
+        return Addresses.origin(request);
     }
 
     /**

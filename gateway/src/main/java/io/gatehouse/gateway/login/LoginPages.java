@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.login;
 
-import io.gatehouse.gateway.decision.HtmlPage;
-import io.gatehouse.gateway.decision.Problems;
+import io.gatehouse.gateway.problem.HtmlPage;
+import io.gatehouse.gateway.problem.Problems;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.http.HttpStatus;

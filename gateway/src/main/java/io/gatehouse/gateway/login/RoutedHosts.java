@@ -1,9 +1,7 @@
 package io.gatehouse.gateway.login;
 
 import io.gatehouse.gateway.config.LiveConfig;
-import io.gatehouse.gateway.tls.ConnectionTls;
-import java.net.URI;
-import java.util.Locale;
+import io.gatehouse.gateway.exchange.Addresses;
 import java.util.Objects;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -23,13 +21,11 @@ final class RoutedHosts {
     }
 
     boolean serves(ServerHttpRequest request) {
-        URI uri = request.getURI();
-        if (uri.getHost() == null) {
+        if (request.getURI().getHost() == null) {
             return false;
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        String scheme = ConnectionTls.secure(request) ? "https" : "http";
-        int port = uri.getPort() >= 0 ? uri.getPort() : (scheme.equals("https") ? 443 : 80);
+        String host = Addresses.hostName(request);
+        int port = Addresses.port(request);
         // As route selection compares (policy RouteTable): host and effective port.
         return config.current().routes().stream().anyMatch(r -> r.host().equals(host) && r.port() == port);
     }

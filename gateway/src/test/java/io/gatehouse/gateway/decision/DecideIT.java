@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.ProblemSchema;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,16 @@ class DecideIT extends GatewayITSupport {
         assertThat(response.body()).doesNotContain("/admin/**", "no-admin");
         assertThat(response.json().path("request_id").asText()).isNotBlank().isEqualTo(response.header("X-Request-Id"));
         assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void decideWhenPolicyDeniesThenTheOneProblemSchemaWithTheRouteOverHttp11AndHttp2() {
+        for (GatewayClient client : java.util.List.of(client(), client().http2())) {
+            GatewayClient.Response response = client.get("/admin/users", Map.of("Accept", "application/json"));
+
+            ProblemSchema.assertProblem(response, 403, "denied");
+            assertThat(response.json().path("route").asText()).isEqualTo("open");
+        }
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
-import io.gatehouse.gateway.hygiene.TrustedProxies;
+import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.testsupport.DevPki;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,7 +3,9 @@ package io.gatehouse.gateway.hygiene;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testsupport.EchoUpstream;
+import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.ProblemSchema;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +52,18 @@ class HygieneIT extends GatewayITSupport {
 
         assertThat(response.head()).containsIgnoringCase("content-type: application/problem+json");
         assertThat(response.text()).contains("found \\\"..\\\"", "hygiene-dot-dot");
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void pathWhenRejectedThenTheOneProblemSchemaOverHttp11AndHttp2() {
+        for (GatewayClient client : java.util.List.of(client(), client().http2())) {
+            GatewayClient.Response response = client.get("/files/%2E%2E/etc", Map.of("Accept", "application/json"));
+
+            ProblemSchema.assertProblem(response, 400, "hygiene-dot-dot");
+            assertThat(response.json().has("route")).isFalse();
+            assertThat(response.json().path("reasons").get(0).asText()).contains("found \"..\"");
+        }
         assertThat(upstream.received()).isEmpty();
     }
 

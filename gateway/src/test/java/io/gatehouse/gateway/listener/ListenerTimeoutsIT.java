@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.gateway.testing.DecisionLogITSupport;
+import io.gatehouse.gateway.testing.ProblemSchema;
 import io.gatehouse.gateway.testing.RawConnection;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.io.IOException;
@@ -162,6 +164,28 @@ class ListenerTimeoutsIT extends DecisionLogITSupport {
         }
         assertThat(onlyLineForPath("/half-body").at("/result/status").asInt()).isEqualTo(408);
         assertThat(timeouts("request-body")).isGreaterThan(before);
+    }
+
+    /** The 408 is written in the one problem schema (docs/design.md, "Problem answers"), with its request id. */
+    @Test
+    void http11WhenBodyHalfSentThen408InTheOneProblemSchema() throws Exception {
+        try (RawConnection connection = http11()) {
+            connection.write("POST /half-body-problem HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+                    + "Content-Length: 10\r\n\r\nabc");
+
+            assertThat(connection.closedWithin(BODY_READ.plus(MARGIN))).isTrue();
+            String received = connection.received();
+            assertThat(received).startsWith("HTTP/1.1 408 ");
+            String head = received.substring(0, received.indexOf("\r\n\r\n"));
+            JsonNode body = new ObjectMapper().readTree(received.substring(head.length() + 4));
+            ProblemSchema.assertProblem(headerOf(head, "content-type"), body, 408, "http-408",
+                    headerOf(head, "x-request-id"));
+        }
+    }
+
+    private static String headerOf(String head, String name) {
+        return head.lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith(name + ":"))
+                .map(line -> line.substring(name.length() + 1).trim()).findFirst().orElse("");
     }
 
     /** Each byte comes before the read timeout; the whole body must still arrive within the body timeout. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayClient;
 import io.gatehouse.gateway.testing.GatewayITSupport;
+import io.gatehouse.gateway.testing.ProblemSchema;
 import io.gatehouse.gateway.testing.RunningGateway;
 import io.gatehouse.testsupport.RedisServer;
 import io.gatehouse.testsupport.TestIssuer;
@@ -143,6 +144,7 @@ class RedisSessionStoreIT extends GatewayITSupport {
                 assertThat(down.header("Retry-After")).isNotBlank();
                 assertThat(down.header("Content-Type")).startsWith("application/problem+json");
                 assertThat(down.body()).contains("session-store-unavailable");
+                ProblemSchema.assertProblem(down, 503, "session-store-unavailable");
 
                 GatewayClient.Response page = c.get("/page", Map.of("Accept", "text/html", "Sec-Fetch-Mode",
                         "navigate", "Cookie", COOKIE));

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.login;
+package io.gatehouse.gateway.decision;
 
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.hygiene;
+package io.gatehouse.gateway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

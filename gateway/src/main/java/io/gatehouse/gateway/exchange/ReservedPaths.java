@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.decision;
+package io.gatehouse.gateway.exchange;
 
 /**
  * The paths that belong to the gateway on every routed host (docs/design.md, "Reserved paths"): {@code /.gatehouse/}

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.hygiene;
+package io.gatehouse.gateway.exchange;
 
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,40 +1,75 @@
-package io.gatehouse.gateway.decision;
+package io.gatehouse.gateway.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Reason;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes the gateway's own answers (docs/design.md, "Failure behaviour"): {@code application/problem+json} (RFC 9457)
- * with {@code request_id} and {@code reasons}, or, for a browser that asks for {@code text/html}, a small HTML page
- * with the same content. Reasons are the policy's human lines; they never contain a credential. The request id
- * is also in the {@code X-Request-Id} response header (set by RECORD).
+ * The one writer of the gateway's own answers (docs/design.md, "Problem answers"): every refusal and failure that a
+ * stage, a gateway endpoint or the error handler writes is {@code application/problem+json} (RFC 9457) built on
+ * Spring's {@link ProblemDetail}, in one schema:
+ * <pre>
+ * {"type":"urn:gatehouse:problem:CODE","title":"...","status":403,"detail":"...",
+ *  "code":"CODE","request_id":"...","route":"...","reasons":["..."]}
+ * </pre>
+ * {@code code} is the stable code (also the end of {@code type}); {@code route} is there only when a route was
+ * decided; {@code reasons} is always there, possibly empty. A browser that asks for {@code text/html} gets a small HTML
+ * page with the same content instead ({@link #write}). Reasons are human lines; they never contain a credential. The
+ * request id is also in the {@code X-Request-Id} response header (set by RECORD).
  */
 public final class Problems {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What {@code type} starts with; the code follows. */
+    public static final String TYPE_PREFIX = "urn:gatehouse:problem:";
+
+    /** Spring's own mapper setup, which writes a {@link ProblemDetail}'s properties as top-level members. */
+    private static final ObjectMapper JSON = Jackson2ObjectMapperBuilder.json().build();
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
 
     private Problems() {
     }
 
-    /** One answer: status, a short title, a sentence, the reasons (may be empty), the request id. */
-    public record Problem(HttpStatus status, String type, String title, String detail, List<String> reasons,
+    /**
+     * One answer: status, the stable code, a short title, a sentence, the reasons (may be empty), the request id and
+     * the decided route (null when none was).
+     */
+    public record Problem(HttpStatus status, String code, String title, String detail, List<String> reasons,
                           String requestId, @Nullable String route) {
+
+        public Problem {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(detail, "detail");
+            reasons = List.copyOf(reasons);
+            Objects.requireNonNull(requestId, "requestId");
+        }
+
+        /**
+         * A refusal for one {@link Reason} (hygiene, authentication): its code, the status's reason phrase as title,
+         * its human line as detail and as the one reason.
+         */
+        public static Problem of(HttpStatus status, Reason why, String requestId, @Nullable String route) {
+            return new Problem(status, why.code(), status.getReasonPhrase(), why.text(), List.of(why.text()),
+                    requestId, route);
+        }
     }
 
     /** Problem JSON, or HTML when the client prefers text/html (a browser navigation). */
@@ -42,24 +77,29 @@ public final class Problems {
         return wantsHtml(exchange) ? writeHtml(exchange, problem) : writeJson(exchange, problem);
     }
 
+    /** Problem JSON whatever the client accepts; headers set before this call are kept. */
     public static Mono<Void> writeJson(ServerWebExchange exchange, Problem problem) {
         return writeBody(exchange, problem.status(), PROBLEM, json(problem));
     }
 
+    /** The {@link ProblemDetail} of {@code problem}, in the schema above. */
+    public static ProblemDetail detail(Problem problem) {
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(problem.status(), problem.detail());
+        detail.setType(URI.create(TYPE_PREFIX + problem.code()));
+        detail.setTitle(problem.title());
+        detail.setProperty("code", problem.code());
+        detail.setProperty("request_id", problem.requestId());
+        if (problem.route() != null) {
+            detail.setProperty("route", problem.route());
+        }
+        detail.setProperty("reasons", problem.reasons());
+        return detail;
+    }
+
     /** The problem+json bytes of {@code problem}. */
     public static byte[] json(Problem problem) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "urn:gatehouse:problem:" + problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status().value());
-        body.put("detail", problem.detail());
-        body.put("request_id", problem.requestId());
-        if (problem.route() != null) {
-            body.put("route", problem.route());
-        }
-        body.put("reasons", problem.reasons());
         try {
-            return JSON.writeValueAsBytes(body);
+            return JSON.writeValueAsBytes(detail(problem));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a problem document", e);
         }

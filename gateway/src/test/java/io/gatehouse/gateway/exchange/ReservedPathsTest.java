@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.decision;
+package io.gatehouse.gateway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.hygiene;
+package io.gatehouse.gateway.exchange;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.login;
+package io.gatehouse.gateway.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.gatehouse.gateway.decision;
+package io.gatehouse.gateway.problem;
 
 import java.nio.charset.StandardCharsets;
 import org.springframework.web.util.HtmlUtils;

@@ -1,0 +1,78 @@
+package io.gatehouse.gateway.decisionlog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
+ * JSON written is the same as the documented shape. Only {@code who.session} is left out when absent; every other
+ * member is written, as {@code null} when unknown. No member carries a header value other than the User-Agent, nor the
+ * query string, so no token, cookie or assertion can reach the log.
+ */
+@JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "where", "result", "policy",
+        "assertion_jti"})
+public record DecisionLogEvent(
+        @JsonProperty("timestamp") String timestamp,
+        @JsonProperty("request_id") String requestId,
+        @JsonProperty("trace_id") @Nullable String traceId,
+        @JsonProperty("who") Who who,
+        @JsonProperty("what") What what,
+        @JsonProperty("why") Why why,
+        @JsonProperty("where") Where where,
+        @JsonProperty("result") Result result,
+        @JsonProperty("policy") Policy policy,
+        @JsonProperty("assertion_jti") @Nullable String assertionJti) {
+
+    public DecisionLogEvent {
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(who, "who");
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(why, "why");
+        Objects.requireNonNull(where, "where");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */
+    @JsonPropertyOrder({"subject", "email", "groups", "auth", "session"})
+    public record Who(@JsonProperty("subject") @Nullable String subject, @JsonProperty("email") @Nullable String email,
+                      @JsonProperty("groups") List<String> groups, @JsonProperty("auth") String auth,
+                      @JsonProperty("session") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String session) {
+    }
+
+    /** What was asked: method, host, raw path (no query) and the decided route. */
+    @JsonPropertyOrder({"method", "host", "path", "route"})
+    public record What(@JsonProperty("method") @Nullable String method, @JsonProperty("host") @Nullable String host,
+                       @JsonProperty("path") @Nullable String path, @JsonProperty("route") @Nullable String route) {
+    }
+
+    /** Why: the decision, whether it was enforced, the route's mode, the deciding rule and the reasons. */
+    @JsonPropertyOrder({"decision", "enforced", "mode", "rule", "reasons"})
+    public record Why(@JsonProperty("decision") String decision, @JsonProperty("enforced") boolean enforced,
+                      @JsonProperty("mode") @Nullable String mode, @JsonProperty("rule") @Nullable String rule,
+                      @JsonProperty("reasons") List<String> reasons) {
+    }
+
+    /** Where from: source address, User-Agent, device and its trust, TLS protocol. */
+    @JsonPropertyOrder({"source_ip", "user_agent", "device_id", "device_trust", "tls"})
+    public record Where(@JsonProperty("source_ip") @Nullable String sourceIp,
+                        @JsonProperty("user_agent") @Nullable String userAgent,
+                        @JsonProperty("device_id") @Nullable String deviceId,
+                        @JsonProperty("device_trust") @Nullable String deviceTrust,
+                        @JsonProperty("tls") @Nullable String tls) {
+    }
+
+    /** The answer's status and the latency in milliseconds (two decimals). */
+    @JsonPropertyOrder({"status", "latency_ms"})
+    public record Result(@JsonProperty("status") int status, @JsonProperty("latency_ms") double latencyMs) {
+    }
+
+    /** The version (sha256) of the gatehouse.yaml in force. */
+    public record Policy(@JsonProperty("version") String version) {
+    }
+}

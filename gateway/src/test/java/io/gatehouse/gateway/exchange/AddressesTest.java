@@ -1,0 +1,51 @@
+package io.gatehouse.gateway.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
+class AddressesTest {
+
+    @Test
+    void hostWhenHostHeaderInCapitalsThenLowerCasedWithItsPort() {
+        MockServerHttpRequest request = MockServerHttpRequest.get("http://App.Example:8080/x")
+                .header("Host", "App.Example:8080").build();
+
+        assertThat(Addresses.host(request)).isEqualTo("app.example:8080");
+        assertThat(Addresses.hostName(request)).isEqualTo("app.example");
+        assertThat(Addresses.port(request)).isEqualTo(8080);
+    }
+
+    @Test
+    void canonicalHostWhenSchemesDefaultPortNamedThenDropped() {
+        MockServerHttpRequest request = MockServerHttpRequest.get("http://app.example/x")
+                .header("Host", "app.example:80").build();
+
+        assertThat(Addresses.canonicalHost(request)).isEqualTo("app.example");
+        assertThat(Addresses.origin(request)).isEqualTo("http://app.example");
+    }
+
+    @Test
+    void canonicalHostWhenBracketedIpv6WithoutPortThenKept() {
+        MockServerHttpRequest request = MockServerHttpRequest.get("http://[::80]/x").header("Host", "[::80]").build();
+
+        assertThat(Addresses.canonicalHost(request)).isEqualTo("[::80]");
+    }
+
+    @Test
+    void schemeWhenNoTlsThenHttpAndPortDefaultsTo80() {
+        MockServerHttpRequest request = MockServerHttpRequest.get("http://app.example/x").build();
+
+        assertThat(Addresses.scheme(request)).isEqualTo("http");
+        assertThat(Addresses.port(request)).isEqualTo(80);
+    }
+
+    @Test
+    void sourceIpWhenPeerKnownThenItsAddressElseUnspecified() {
+        assertThat(Addresses.sourceIp(MockServerHttpRequest.get("/x")
+                .remoteAddress(new InetSocketAddress("192.0.2.7", 5000)).build())).isEqualTo("192.0.2.7");
+        assertThat(Addresses.sourceIp(MockServerHttpRequest.get("/x").build())).isEqualTo("0.0.0.0");
+    }
+}
