@@ -36,7 +36,7 @@ class GatewayArchitectureTest {
             List.of("decisionlog"));
 
     /** Shared by every stage; they import no stage package. */
-    static final List<String> SHARED = List.of("exchange", "problem", "settings", "tls", "config", "management",
+    static final List<String> SHARED = List.of("exchange", "problem", "claims", "settings", "tls", "config", "management",
             "listener", "applog");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
