@@ -49,7 +49,11 @@ cat >"$RUN/www/v1/posture" <<JSON
 JSON
 echo "device certificate sha256 $fingerprint" >"$RUN/device.txt"
 
-cat >"$RUN/gatehouse.yaml" <<YAML
+# The config file gets a directory of its own: Gatehouse watches the file's directory, and the decision log (written
+# to $RUN/gatehouse.out by the callers) would otherwise wake the watcher on every write.
+mkdir -p "$RUN/config"
+GATEHOUSE_YAML=$RUN/config/gatehouse.yaml
+cat >"$GATEHOUSE_YAML" <<YAML
 routes:
   - id: pass
     from: https://pass.localhost

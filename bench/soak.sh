@@ -68,7 +68,7 @@ java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
   --server.port="$PORT" --server.address=127.0.0.1 \
   --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
   --management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1 \
-  --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
+  --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
   --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
   --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
   --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
