@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A CPU profile of a packaged Gatehouse under wrk load (issue 17, "profile before and after"): the pass-through
-# route (PROFILE_TARGET=pass, default) or the full path (PROFILE_TARGET=full) of load-run.sh, CONNECTIONS (32)
+# route (PROFILE_TARGET=pass, default) or the full path (PROFILE_TARGET=full) of load-run.sh, or the bare Spring
+# Cloud Gateway app of load-run.sh (PROFILE_TARGET=bare, BARE_JAR or bench/bare-scg/target), CONNECTIONS (32)
 # connections. The JVM is warmed up unprofiled (WARMUP_SECONDS, 45, in 5 s bursts as in load-run.sh), then
 # async-profiler is attached with `jcmd PID JVMTI.agent_load` for PROFILE_SECONDS (30) of the same load, sampling
 # CPU time of all threads. bench/profile-summary.py then prints where the time goes: by thread group, by the
@@ -28,7 +29,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-if [ -z "${GATEWAY_JAR:-}" ]; then
+if [ -z "${GATEWAY_JAR:-}" ] && [ "$PROFILE_TARGET" != bare ]; then
   (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
   GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
 fi
@@ -42,22 +43,33 @@ nginx -c "$RUN/upstream.conf" -p "$RUN" -e "$RUN/upstream-error.log" >"$RUN/upst
 PIDS+=("$!")
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 
-# shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options
-java -Xmx512m ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-  --server.port="$PORT" --server.address=127.0.0.1 \
-  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-  --management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1 \
-  --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
-  --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-  --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-  --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-  --gatehouse.inventory.url="http://127.0.0.1:$UPSTREAM_PORT" --gatehouse.inventory.token-uri="http://127.0.0.1:$UPSTREAM_PORT/token" \
-  --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench \
-  >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
+if [ "$PROFILE_TARGET" = bare ]; then
+  BARE_JAR=${BARE_JAR:-$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar | grep -v original | head -1)}
+  java -Xmx512m -jar "$BARE_JAR" --server.port="$PORT" --server.address=127.0.0.1 \
+    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
+    --spring.cloud.gateway.server.webflux.routes[0].id=all \
+    --spring.cloud.gateway.server.webflux.routes[0].uri="http://127.0.0.1:$UPSTREAM_PORT" \
+    --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/** \
+    >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
+else
+  # shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options
+  java -Xmx512m ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
+    --server.port="$PORT" --server.address=127.0.0.1 \
+    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
+    --management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1 \
+    --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
+    --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
+    --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
+    --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
+    --gatehouse.inventory.url="http://127.0.0.1:$UPSTREAM_PORT" --gatehouse.inventory.token-uri="http://127.0.0.1:$UPSTREAM_PORT/token" \
+    --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench \
+    >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
+fi
 gatehouse_pid=$!
 PIDS+=("$gatehouse_pid")
 for _ in $(seq 1 600); do
-  [ "$(curl -ks -o /dev/null -w '%{http_code}' -H 'Host: pass.localhost' "https://127.0.0.1:$PORT/")" = 200 ] && break
+  [ "$(curl -ks -o /dev/null -w '%{http_code}' -H "Host: $([ "$PROFILE_TARGET" = bare ] && echo localhost || echo pass.localhost)" \
+    "https://127.0.0.1:$PORT/")" = 200 ] && break
   kill -0 "$gatehouse_pid" 2>/dev/null || { echo "gatehouse exited; see $RUN/gatehouse.err" >&2; exit 1; }
   sleep 0.1
 done
@@ -65,6 +77,9 @@ done
 if [ "$PROFILE_TARGET" = full ]; then
   URL=https://127.0.0.1:$PORT/reports/q3
   headers=(-H "Host: app.localhost" -H "Authorization: Bearer $BEARER" -H "X-Forwarded-Client-Cert: $DEVICE_CERT_HEADER")
+elif [ "$PROFILE_TARGET" = bare ]; then
+  URL=https://127.0.0.1:$PORT/
+  headers=(-H "Host: localhost")
 else
   URL=https://127.0.0.1:$PORT/
   headers=(-H "Host: pass.localhost")
