@@ -56,8 +56,16 @@ final class RequestBodyTimeouts implements HttpHandlerDecoratorFactory {
     @Override
     public HttpHandler apply(HttpHandler handler) {
         return (request, response) -> {
+            boolean http1 = http1(request);
+            if (http1 && !request.getHeaders().containsKey(HttpHeaders.CONTENT_LENGTH)
+                    && !request.getHeaders().containsKey(HttpHeaders.TRANSFER_ENCODING)) {
+                // HTTP/1.x framing: a request with neither header has no body (RFC 9112, 6.3), so there is nothing
+                // to time; what follows on the connection is the next request, under Http1Deadlines. Untimed, such a
+                // request (most GETs) schedules no timer per request (docs/performance.md).
+                return handler.handle(request, response);
+            }
             TimedBody timed = new TimedBody(request, System.nanoTime() + whole.toNanos());
-            if (http1(request)) {
+            if (http1) {
                 response.beforeCommit(() -> closeAfter(timed, response));
             }
             return handler.handle(timed, response);
