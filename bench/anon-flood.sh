@@ -36,7 +36,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
   -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
 source "$BENCH/gatehouse-setup.sh"
 # The flood's target: a route that needs a login, so every anonymous navigation is sent to the IdP.
-cat >>"$RUN/gatehouse.yaml" <<'YAML'
+cat >>"$GATEHOUSE_YAML" <<'YAML'
   - id: portal
     from: https://portal.localhost
     to: http://127.0.0.1:38180
@@ -56,7 +56,7 @@ java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
   --server.port=38545 --server.address=127.0.0.1 \
   --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
   --management.server.port=38546 --management.server.address=127.0.0.1 \
-  --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
+  --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
   --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
   --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
   --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \

@@ -5,6 +5,7 @@
 #   - a bearer-token issuer: RSA key, discovery document and JWKS served by the upstream nginx, one RS256 token;
 #   - the inventory's answers (token endpoint and a high-trust posture) as static files on the upstream nginx:
 #     with the posture cache warm, the gateway asks at most once per cache TTL, so the run measures the gateway.
+#   UPSTREAM_PORT (default 38180): where the caller's upstream nginx listens (issuer, inventory and routes point there).
 # shellcheck shell=bash
 
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
@@ -21,7 +22,8 @@ DEVICE_CERT_HEADER=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quo
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$RUN/signing.pem" 2>/dev/null
 
-ISSUER=http://127.0.0.1:38180/issuer
+UPSTREAM_PORT=${UPSTREAM_PORT:-38180}
+ISSUER=http://127.0.0.1:$UPSTREAM_PORT/issuer
 mkdir -p "$RUN/www/issuer/.well-known" "$RUN/www/v1"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN/issuer.pem" 2>/dev/null
 n=$(openssl rsa -in "$RUN/issuer.pem" -noout -modulus | cut -d= -f2 | xxd -r -p | b64url)
@@ -30,7 +32,7 @@ cat >"$RUN/www/issuer/jwks.json" <<JSON
 JSON
 cat >"$RUN/www/issuer/.well-known/openid-configuration" <<JSON
 {"issuer":"$ISSUER","jwks_uri":"$ISSUER/jwks.json","authorization_endpoint":"$ISSUER/auth",
- "token_endpoint":"http://127.0.0.1:38180/token","response_types_supported":["code"],
+ "token_endpoint":"http://127.0.0.1:$UPSTREAM_PORT/token","response_types_supported":["code"],
  "subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}
 JSON
 now=$(date +%s)
@@ -47,18 +49,22 @@ cat >"$RUN/www/v1/posture" <<JSON
 JSON
 echo "device certificate sha256 $fingerprint" >"$RUN/device.txt"
 
-cat >"$RUN/gatehouse.yaml" <<'YAML'
+# The config file gets a directory of its own: Gatehouse watches the file's directory, and the decision log (written
+# to $RUN/gatehouse.out by the callers) would otherwise wake the watcher on every write.
+mkdir -p "$RUN/config"
+GATEHOUSE_YAML=$RUN/config/gatehouse.yaml
+cat >"$GATEHOUSE_YAML" <<YAML
 routes:
   - id: pass
     from: https://pass.localhost
-    to: http://127.0.0.1:38180
+    to: http://127.0.0.1:$UPSTREAM_PORT
     policy:
       allow:
         - name: anyone
           public: true
   - id: app
     from: https://app.localhost
-    to: http://127.0.0.1:38180
+    to: http://127.0.0.1:$UPSTREAM_PORT
     policy:
       deny:
         - name: admin-area-from-office-only

@@ -85,7 +85,7 @@ start_gatehouse() {
     --server.port=38445 --server.address=127.0.0.1 \
     --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
     --management.server.port=38446 --management.server.address=127.0.0.1 \
-    --gatehouse.config="$RUN/gatehouse.yaml" --gatehouse.issuer=https://gatehouse.bench \
+    --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
     --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
     --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
     --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \

@@ -23,8 +23,9 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * The request-body timeouts of the public listener (HTTP/1.1 and every HTTP/2 stream), answered as what they are:
- * the client's fault, {@code 408 Request Timeout}, in the answer and in the decision log. Every request's body is
- * wrapped at the very start, before any stage, and fails with a {@link ResponseStatusException} (408) when
+ * the client's fault, {@code 408 Request Timeout}, in the answer and in the decision log. Every request that can
+ * have a body (HTTP/2, or HTTP/1.x with {@code Content-Length} or {@code Transfer-Encoding}) has it wrapped at the
+ * very start, before any stage, and it fails with a {@link ResponseStatusException} (408) when
  * <ul>
  *   <li>{@code body-read-timeout} passes between two buffers of it (or before the first), or</li>
  *   <li>{@code body-timeout} passes from the moment the request head arrived, however the bytes trickle.</li>
@@ -56,8 +57,16 @@ final class RequestBodyTimeouts implements HttpHandlerDecoratorFactory {
     @Override
     public HttpHandler apply(HttpHandler handler) {
         return (request, response) -> {
+            boolean http1 = http1(request);
+            if (http1 && !request.getHeaders().containsKey(HttpHeaders.CONTENT_LENGTH)
+                    && !request.getHeaders().containsKey(HttpHeaders.TRANSFER_ENCODING)) {
+                // HTTP/1.x framing: a request with neither header has no body (RFC 9112, 6.3), so there is nothing
+                // to time; what follows on the connection is the next request, under Http1Deadlines. Untimed, such a
+                // request (most GETs) schedules no timer per request (docs/performance.md).
+                return handler.handle(request, response);
+            }
             TimedBody timed = new TimedBody(request, System.nanoTime() + whole.toNanos());
-            if (http1(request)) {
+            if (http1) {
                 response.beforeCommit(() -> closeAfter(timed, response));
             }
             return handler.handle(timed, response);
