@@ -39,18 +39,46 @@ import org.jspecify.annotations.Nullable;
  * costs an ECDSA or RSA verify, about a millisecond of CPU on JDK 17, which a TLS handshake pays once per connection
  * but a header would pay on every request. Its validity dates are still checked on every use; failures are never
  * cached.
+ *
+ * <p>The device CA file is read again when it changes ({@link #reloadDeviceCa()}, called by the key-file watch as for
+ * the TLS listener's copy of the same CA): a rotated CA governs forwarded certificates too, and the cache of validated
+ * certificates is emptied, so a device of a CA taken out of the file is refused on its next request.
  */
 public final class ClientCertificates {
 
     private static final Pattern ENVOY_CERT = Pattern.compile("(?:^|[;,])\\s*Cert=\"([^\"]*)\"");
 
-    private final @Nullable Set<TrustAnchor> anchors;
+    private final @Nullable Path deviceCa;
+    private volatile @Nullable Set<TrustAnchor> anchors;
     private final Cache<String, X509Certificate> validated = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
     private final AtomicLong chainValidations = new AtomicLong();
 
     ClientCertificates(@Nullable Set<TrustAnchor> anchors) {
+        this(null, anchors);
+    }
+
+    private ClientCertificates(@Nullable Path deviceCa, @Nullable Set<TrustAnchor> anchors) {
+        this.deviceCa = deviceCa;
         this.anchors = anchors;
+    }
+
+    /** The device CA file, when one is configured. */
+    Optional<Path> deviceCa() {
+        return Optional.ofNullable(deviceCa);
+    }
+
+    /**
+     * Reads the device CA file again and puts it in force, forgetting every validated certificate. A file that cannot
+     * be read or holds no certificate leaves the CA in force as it was and throws {@link IllegalArgumentException}.
+     */
+    void reloadDeviceCa() {
+        if (deviceCa == null) {
+            return;
+        }
+        Set<TrustAnchor> next = readAnchors(deviceCa);
+        anchors = next;
+        validated.invalidateAll();
     }
 
     /** How many forwarded chains went through PKIX validation (the rest came from the cache). */
@@ -61,16 +89,21 @@ public final class ClientCertificates {
     /** Loads the device CA PEM; a blank path means no device CA (then no forwarded certificate is accepted). */
     static ClientCertificates fromDeviceCa(@Nullable String pemPath) {
         if (pemPath == null || pemPath.isBlank()) {
-            return new ClientCertificates(null);
+            return new ClientCertificates(null, null);
         }
-        try (InputStream in = Files.newInputStream(Path.of(pemPath))) {
+        Path path = Path.of(pemPath);
+        return new ClientCertificates(path, readAnchors(path));
+    }
+
+    private static Set<TrustAnchor> readAnchors(Path pemPath) {
+        try (InputStream in = Files.newInputStream(pemPath)) {
             Set<TrustAnchor> anchors = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(c -> new TrustAnchor((X509Certificate) c, null))
                     .collect(Collectors.toUnmodifiableSet());
             if (anchors.isEmpty()) {
                 throw new IllegalArgumentException("gatehouse.device-ca: " + pemPath + " holds no certificate");
             }
-            return new ClientCertificates(anchors);
+            return anchors;
         } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException("gatehouse.device-ca: cannot read " + pemPath + ": " + e.getMessage(), e);
         }
@@ -115,6 +148,7 @@ public final class ClientCertificates {
     }
 
     private void validate(List<X509Certificate> chain) throws GeneralSecurityException {
+        Set<TrustAnchor> anchors = this.anchors;
         if (anchors == null) {
             throw new CertificateException("gatehouse.device-ca is not configured, so no forwarded certificate can be"
                     + " validated");

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.device;
 
 import io.gatehouse.gateway.settings.GatehouseProperties;
+import io.gatehouse.gateway.settings.KeyWatchProperties;
 import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -65,10 +66,20 @@ public class DeviceConfiguration {
 
     @Bean
     DeviceWebFilter deviceWebFilter(PostureClient postureClient, DeviceProperties device,
-                                    TrustedProxies trustedProxies,
-                                    GatehouseProperties gatehouse) {
-        return new DeviceWebFilter(postureClient, ClientCertificates.fromDeviceCa(gatehouse.deviceCa()), trustedProxies,
-                device.forwardedCertificateHeader());
+                                    TrustedProxies trustedProxies, ClientCertificates certificates) {
+        return new DeviceWebFilter(postureClient, certificates, trustedProxies, device.forwardedCertificateHeader());
+    }
+
+    @Bean
+    ClientCertificates clientCertificates(GatehouseProperties gatehouse) {
+        return ClientCertificates.fromDeviceCa(gatehouse.deviceCa());
+    }
+
+    /** Re-reads the device CA for forwarded certificates when its file changes (docs/operations.md, "Rotation"). */
+    @Bean(destroyMethod = "close")
+    DeviceCaWatch deviceCaWatch(ClientCertificates certificates, KeyWatchProperties keyWatch,
+                                ObjectProvider<MeterRegistry> meters) {
+        return DeviceCaWatch.start(certificates, keyWatch.pollInterval(), meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     /** Opens after half of at least 5 of the last 10 calls failed or were slower than the timeout; probes after 10 s. */
