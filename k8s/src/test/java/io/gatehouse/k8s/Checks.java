@@ -97,9 +97,9 @@ final class Checks {
                     .map(a -> a.get(PROXY_PROTOCOL_ANNOTATION)).orElse(null);
             String who = describe(d);
             if (sent != null && trusted.isEmpty()) {
-                v.add("Service " + d.getMetadata().getNamespace() + "/gateway asks its load balancer for PROXY protocol ("
-                        + PROXY_PROTOCOL_ANNOTATION + ": \"" + sent + "\") but " + who + " sets no " + TRUSTED_ADDRESSES_ENV
-                        + ": every TLS handshake would fail on the header");
+                v.add("Service " + d.getMetadata().getNamespace() + "/gateway asks its load balancer for PROXY"
+                        + " protocol (" + PROXY_PROTOCOL_ANNOTATION + ": \"" + sent + "\") but " + who + " sets no "
+                        + TRUSTED_ADDRESSES_ENV + ": every TLS handshake would fail on the header");
             } else if (sent == null && !trusted.isEmpty()) {
                 v.add(who + " trusts PROXY headers from " + trusted + " (" + TRUSTED_ADDRESSES_ENV + ") but Service "
                         + d.getMetadata().getNamespace() + "/gateway does not ask its load balancer to send them ("

@@ -142,7 +142,8 @@ class ChecksCatchViolationsTest {
 
     @Test
     void checkWhenServiceAsksForProxyProtocolButGatewayTrustsNoAddressThenReported() {
-        assertThat(eksViolationsAfter("name: " + Checks.TRUSTED_ADDRESSES_ENV + "\n", "name: GATEHOUSE_PROXY_TRUSTED\n"))
+        assertThat(eksViolationsAfter("name: " + Checks.TRUSTED_ADDRESSES_ENV + "\n",
+                "name: GATEHOUSE_PROXY_TRUSTED\n"))
                 .singleElement().asString().contains("Service gatehouse/gateway asks its load balancer for PROXY"
                         + " protocol", "sets no " + Checks.TRUSTED_ADDRESSES_ENV);
     }
