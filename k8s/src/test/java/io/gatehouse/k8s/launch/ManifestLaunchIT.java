@@ -183,17 +183,43 @@ class ManifestLaunchIT {
     }
 
     @Test
-    void eksWhenConnectingToThePodFromOutsideTheNlbSubnetsThenRefused() throws Exception {
-        // From 127.0.0.1, outside every trusted range, straight to the pod's public port: closed before TLS. The same
-        // connection through the NLB stand-in is the allowed request above.
-        String pod = eks.pod("gateway").address() + ":" + eks.pod("gateway").port(new IntOrString("https"));
-        Process p = new ProcessBuilder(curlCommand(pod, true, "/whoami.json", "Authorization: Bearer " + userToken()))
-                .redirectErrorStream(true).start();
+    void eksWhenConnectingToThePodFromOutsideTheNlbSubnetsThenRefusedEvenWithAProxyHeader() throws Exception {
+        // From 127.0.0.1, outside every trusted range, straight to the pod's public port: closed before TLS, with no
+        // header and with a header of its own (a client pretending to be 10.0.0.1). The same connection through the
+        // NLB stand-in is the allowed request above.
+        LaunchedPod gateway = eks.pod("gateway");
+        String pod = gateway.address() + ":" + gateway.port(new IntOrString("https"));
+        double before = untrustedRefusals(gateway);
+
+        assertRefused(pod);
+        try (var spoofing = new ServiceProxy("127.0.13.1", 443, gateway.address(),
+                gateway.port(new IntOrString("https")), new ServiceProxy.Nlb("127.0.0.1", "10.0.0.1"))) {
+            assertRefused("127.0.13.1:443");
+        }
+
+        Awaitility.await("two refusals counted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> untrustedRefusals(gateway) >= before + 2);
+    }
+
+    private void assertRefused(String addressAndPort) throws Exception {
+        Process p = new ProcessBuilder(curlCommand(addressAndPort, true, "/whoami.json", "Authorization: Bearer "
+                + userToken())).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(p.exitValue()).as(out).isIn(35, 52, 56);   // TLS connect error, empty reply, connection reset
+        assertThat(p.exitValue()).as(addressAndPort + ": " + out).isIn(35, 52, 56);   // TLS error, empty reply, reset
         assertThat(out).doesNotContain("HTTP/");
+    }
+
+    /** {@code gatehouse_listener_connections_refused_total{reason="proxy-protocol-untrusted"}}, 0 if absent. */
+    private static double untrustedRefusals(LaunchedPod gateway) throws Exception {
+        URI metrics = URI.create("http://" + gateway.address() + ":" + gateway.port(new IntOrString("management"))
+                + "/actuator/prometheus");
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^gatehouse_listener_connections_refused_total"
+                + "\\{[^}]*reason=\"proxy-protocol-untrusted\"[^}]*\\} (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
