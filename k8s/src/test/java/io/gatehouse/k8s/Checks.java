@@ -62,6 +62,73 @@ final class Checks {
         v.addAll(selectors(objects));
         v.addAll(gracefulShutdown(objects));
         v.addAll(sharedSessions(objects));
+        v.addAll(proxyProtocol(objects));
+        return v;
+    }
+
+    static final String PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol";
+    static final String TRUSTED_ADDRESSES_ENV = "GATEHOUSE_LISTENER_PROXYPROTOCOL_TRUSTEDADDRESSES";
+
+    /**
+     * PROXY protocol is on at both ends or at neither (docs/deploy-kubernetes.md, "Client addresses"): a gateway
+     * Service whose load balancer sends PROXY headers ({@value #PROXY_PROTOCOL_ANNOTATION}) needs a gateway that
+     * trusts the load balancer's addresses ({@value #TRUSTED_ADDRESSES_ENV}, or its indexed {@code _0} form), else
+     * every TLS handshake fails on the header's bytes; a gateway that requires the header behind a Service that does
+     * not send it refuses every connection. With trusted addresses, every NetworkPolicy rule admitting the gateway's
+     * port 8443 names only those ranges (ipBlocks), so nothing else can reach the port and write a header.
+     */
+    static List<String> proxyProtocol(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        for (var d : set.ofType(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            if (!"gateway".equals(d.getMetadata().getName())) {
+                continue;
+            }
+            List<String> trusted = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(c -> Objects.requireNonNullElse(c.getEnv(),
+                            List.<io.fabric8.kubernetes.api.model.EnvVar>of()).stream())
+                    .filter(e -> e.getName().equals(TRUSTED_ADDRESSES_ENV)
+                            || e.getName().startsWith(TRUSTED_ADDRESSES_ENV + "_"))
+                    .map(e -> Objects.requireNonNullElse(e.getValue(), ""))
+                    .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            var service = set.find(Service.class, d.getMetadata().getNamespace(), "gateway");
+            String sent = service.map(s -> s.getMetadata().getAnnotations())
+                    .map(a -> a.get(PROXY_PROTOCOL_ANNOTATION)).orElse(null);
+            String who = describe(d);
+            if (sent != null && trusted.isEmpty()) {
+                v.add("Service " + d.getMetadata().getNamespace() + "/gateway asks its load balancer for PROXY"
+                        + " protocol (" + PROXY_PROTOCOL_ANNOTATION + ": \"" + sent + "\") but " + who + " sets no "
+                        + TRUSTED_ADDRESSES_ENV + ": every TLS handshake would fail on the header");
+            } else if (sent == null && !trusted.isEmpty()) {
+                v.add(who + " trusts PROXY headers from " + trusted + " (" + TRUSTED_ADDRESSES_ENV + ") but Service "
+                        + d.getMetadata().getNamespace() + "/gateway does not ask its load balancer to send them ("
+                        + PROXY_PROTOCOL_ANNOTATION + "): every connection would be refused");
+            }
+            if (trusted.isEmpty()) {
+                continue;
+            }
+            Map<String, String> labels = nullToEmpty(d.getSpec().getTemplate().getMetadata().getLabels());
+            for (NetworkPolicy p : set.ofType(NetworkPolicy.class)) {
+                if (!d.getMetadata().getNamespace().equals(p.getMetadata().getNamespace())
+                        || !Workloads.selects(nullToEmpty(p.getSpec().getPodSelector().getMatchLabels()), labels)) {
+                    continue;
+                }
+                for (var rule : p.getSpec().getIngress()) {
+                    boolean to8443 = rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(port ->
+                            port.getPort() == null || Integer.valueOf(8443).equals(port.getPort().getIntVal())
+                                    || "https".equals(port.getPort().getStrVal()));
+                    boolean onlyTrusted = !rule.getFrom().isEmpty() && rule.getFrom().stream().allMatch(peer ->
+                            peer.getIpBlock() != null && trusted.contains(peer.getIpBlock().getCidr())
+                                    && peer.getIpBlock().getExcept().isEmpty());
+                    if (to8443 && !onlyTrusted) {
+                        v.add("NetworkPolicy " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
+                                + " admits the gateway's port 8443 from more than its PROXY protocol trusted addresses "
+                                + trusted + ": anything else reaching the port could write a header");
+                    }
+                }
+            }
+        }
         return v;
     }
 

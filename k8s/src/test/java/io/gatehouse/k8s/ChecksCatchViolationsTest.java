@@ -125,4 +125,41 @@ class ChecksCatchViolationsTest {
         assertThat(violationsAfter("name: SPRING_DATA_REDIS_URL", "name: SESSIONS_URL"))
                 .singleElement().asString().contains("2 replicas but no SPRING_DATA_REDIS_* setting");
     }
+
+    private static final String EKS = Kustomize.renderYaml("overlays/eks");
+
+    private static List<String> eksViolationsAfter(String regex, String to) {
+        String broken = EKS.replaceFirst(regex, to);
+        assertThat(broken).isNotEqualTo(EKS);
+        return Checks.all(Kustomize.parse(broken));
+    }
+
+    @Test
+    void checkWhenEksAsIsThenProxyProtocolIsOnAtBothEnds() {
+        assertThat(EKS).contains(Checks.PROXY_PROTOCOL_ANNOTATION, Checks.TRUSTED_ADDRESSES_ENV);
+        assertThat(Checks.all(Kustomize.parse(EKS))).isEmpty();
+    }
+
+    @Test
+    void checkWhenServiceAsksForProxyProtocolButGatewayTrustsNoAddressThenReported() {
+        assertThat(eksViolationsAfter("name: " + Checks.TRUSTED_ADDRESSES_ENV + "\n",
+                "name: GATEHOUSE_PROXY_TRUSTED\n"))
+                .singleElement().asString().contains("Service gatehouse/gateway asks its load balancer for PROXY"
+                        + " protocol", "sets no " + Checks.TRUSTED_ADDRESSES_ENV);
+    }
+
+    @Test
+    void checkWhenGatewayTrustsAddressesButServiceAsksForNoProxyProtocolThenReported() {
+        assertThat(eksViolationsAfter("\\n *" + java.util.regex.Pattern.quote(Checks.PROXY_PROTOCOL_ANNOTATION)
+                        + ": [^\\n]*", ""))
+                .singleElement().asString().contains("trusts PROXY headers from [10.0.0.0/24, 10.0.1.0/24,"
+                        + " 10.0.2.0/24]", "does not ask its load balancer to send them");
+    }
+
+    @Test
+    void checkWhenPublicPortAdmittedBeyondTheTrustedAddressesThenReported() {
+        assertThat(eksViolationsAfter("cidr: 10\\.0\\.0\\.0/24\n", "cidr: 10.0.0.0/16\n"))
+                .singleElement().asString().contains("NetworkPolicy gatehouse/gateway admits the gateway's port 8443"
+                        + " from more than its PROXY protocol trusted addresses");
+    }
 }

@@ -42,6 +42,18 @@ final class LaunchedStack implements AutoCloseable {
      */
     static LaunchedStack launch(List<HasMetadata> rendered, LaunchEnvironment world, Path dir, int net,
                                 List<String> only) {
+        return launch(rendered, world, dir, net, only, null, null);
+    }
+
+    /**
+     * As {@link #launch(List, LaunchEnvironment, Path, int, List)}, next to a running stack: a Service that selects
+     * none of the Deployments started here is {@code running}'s (its cluster IP in the hosts file, no forwarder of
+     * its own), so a relaunched gateway reaches the running inventory and apps. A Service annotated for PROXY
+     * protocol ({@code service.beta.kubernetes.io/aws-load-balancer-proxy-protocol}) gets a forwarder acting as the
+     * {@code nlb} (none: a plain forwarder).
+     */
+    static LaunchedStack launch(List<HasMetadata> rendered, LaunchEnvironment world, Path dir, int net,
+                                List<String> only, LaunchedStack running, ServiceProxy.Nlb nlb) {
         List<Deployment> deployments = rendered.stream().filter(Deployment.class::isInstance)
                 .map(Deployment.class::cast)
                 .filter(d -> only.isEmpty() || only.contains(d.getMetadata().getName())).toList();
@@ -49,8 +61,10 @@ final class LaunchedStack implements AutoCloseable {
         Map<String, String> serviceAddresses = new LinkedHashMap<>();
         for (int i = 0; i < services.size(); i++) {
             Service s = services.get(i);
-            serviceAddresses.put(s.getMetadata().getName() + "." + s.getMetadata().getNamespace(),
-                    "127.0." + (net + 1) + "." + (i + 1));
+            String key = s.getMetadata().getName() + "." + s.getMetadata().getNamespace();
+            boolean local = deployments.stream().anyMatch(d -> selects(s, d));
+            serviceAddresses.put(key, !local && running != null && running.serviceAddress(key) != null
+                    ? running.serviceAddress(key) : "127.0." + (net + 1) + "." + (i + 1));
         }
         PodFiles files = world.files();
         rendered.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(files::add);
@@ -69,17 +83,19 @@ final class LaunchedStack implements AutoCloseable {
             }
             for (Service s : services) {
                 String address = serviceAddresses.get(s.getMetadata().getName() + "." + s.getMetadata().getNamespace());
+                boolean proxyProtocol = s.getMetadata().getAnnotations() != null && s.getMetadata().getAnnotations()
+                        .containsKey("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol");
+                if (proxyProtocol && nlb == null) {
+                    throw new LaunchFailure("Service " + s.getMetadata().getName() + " asks for PROXY protocol: launch"
+                            + " it with an NLB stand-in");
+                }
                 for (Deployment d : deployments) {
-                    Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
-                    boolean selected = s.getMetadata().getNamespace().equals(d.getMetadata().getNamespace())
-                            && s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty()
-                            && s.getSpec().getSelector().entrySet().stream()
-                            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-                    if (selected) {
+                    if (selects(s, d)) {
                         LaunchedPod pod = pods.get(d.getMetadata().getName());
                         for (ServicePort p : s.getSpec().getPorts()) {
                             int target = p.getTargetPort() == null ? p.getPort() : pod.port(p.getTargetPort());
-                            proxies.add(new ServiceProxy(address, p.getPort(), pod.address(), target));
+                            proxies.add(new ServiceProxy(address, p.getPort(), pod.address(), target,
+                                    proxyProtocol ? nlb : null));
                         }
                     }
                 }
@@ -92,6 +108,14 @@ final class LaunchedStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    private static boolean selects(Service s, Deployment d) {
+        Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+        return s.getMetadata().getNamespace().equals(d.getMetadata().getNamespace())
+                && s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty()
+                && s.getSpec().getSelector().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
     private static Path hostsFile(Path dir, Map<String, String> services, LaunchEnvironment world) {

@@ -37,9 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The rendered manifests start: the base's three Deployments run as the real packaged jars with exactly their env,
  * args, ports, probes and mounted ConfigMaps/Secrets ({@link LaunchedPod}), each becomes ready on its readinessProbe,
  * and a request through the gateway with the rendered routes reaches hello-app, which verifies the assertion; one
- * without a device is denied with reasons. The overlays render the same Deployments and ConfigMaps, so this launch is
- * theirs too (asserted, not relaunched). Broken copies of the manifest (a misspelt variable, a wrong probe port, a
- * missing mount) fail the launch with a message that says why.
+ * without a device is denied with reasons. The istio and cilium overlays render the same Deployments and ConfigMaps, so
+ * this launch is theirs too (asserted, not relaunched). The eks overlay differs from the base in the gateway only
+ * (asserted): its gateway is launched too, next to the base's inventory and hello-app, behind a {@link ServiceProxy}
+ * acting as the NLB with PROXY protocol v2 ({@link #EKS_NLB_SUBNETS}). Broken copies of the manifest (a misspelt
+ * variable, a wrong probe port, a missing mount) fail the launch with a message that says why.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ManifestLaunchIT {
@@ -47,9 +49,22 @@ class ManifestLaunchIT {
     private static final Path DIR = Kustomize.K8S.resolve("target/launch");
     private static final String HOST = "hello.corp.example";
 
+    /**
+     * The eks overlay's placeholder NLB subnets ({@code overlays/eks/gateway-proxy-protocol.yaml}) and the loopback
+     * ranges they stand for here: the one rewrite of the eks gateway's manifest besides the mount paths
+     * ({@link LaunchedPod}), applied to {@code GATEHOUSE_LISTENER_PROXYPROTOCOL_TRUSTEDADDRESSES} only. The NLB
+     * stand-in connects from the first range, as an NLB node in zone a would; an entry not in this map fails the test.
+     */
+    private static final Map<String, String> EKS_NLB_SUBNETS = Map.of("10.0.0.0/24", "127.0.10.0/24",
+            "10.0.1.0/24", "127.0.11.0/24", "10.0.2.0/24", "127.0.12.0/24");
+    private static final ServiceProxy.Nlb NLB = new ServiceProxy.Nlb("127.0.10.1", "203.0.113.7");
+    private static final String TRUSTED = "GATEHOUSE_LISTENER_PROXYPROTOCOL_TRUSTEDADDRESSES";
+
     private LaunchEnvironment world;
     private LaunchedStack stack;
     private List<HasMetadata> base;
+    private List<HasMetadata> eksRendered;
+    private LaunchedStack eks;
 
     @BeforeAll
     void launchTheBase() throws Exception {
@@ -60,12 +75,15 @@ class ManifestLaunchIT {
         world.warmUp();
         stack = LaunchedStack.launch(base, world, DIR.resolve("base"), 2, List.of());
         enrolDevice();
+        eksRendered = Kustomize.render("overlays/eks");
+        eks = LaunchedStack.launch(withLoopbackNlbSubnets(eksRendered), world, DIR.resolve("eks"), 6,
+                List.of("gateway"), stack, NLB);
     }
 
     @AfterAll
     void stop() {
-        try (var w = world; var s = stack) {
-            // stack first, then the world
+        try (var w = world; var s = stack; var e = eks) {
+            // the eks gateway first, then the base, then the world
         }
     }
 
@@ -120,12 +138,88 @@ class ManifestLaunchIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"overlays/eks", "overlays/istio", "overlays/cilium"})
+    @ValueSource(strings = {"overlays/istio", "overlays/cilium"})
     void overlayWhenRenderedThenItsDeploymentsAndConfigMapsAreTheLaunchedOnes(String overlay) {
         List<HasMetadata> rendered = Kustomize.render(overlay);
 
         assertThat(yaml(rendered, Deployment.class)).isEqualTo(yaml(base, Deployment.class));
         assertThat(yaml(rendered, ConfigMap.class)).isEqualTo(yaml(base, ConfigMap.class));
+    }
+
+    @Test
+    void eksWhenRenderedThenOnlyTheGatewayDiffersAndOnlyByItsTrustedAddresses() {
+        List<HasMetadata> others = eksRendered.stream()
+                .filter(o -> !(o instanceof Deployment d && d.getMetadata().getName().equals("gateway"))).toList();
+        List<HasMetadata> baseOthers = base.stream()
+                .filter(o -> !(o instanceof Deployment d && d.getMetadata().getName().equals("gateway"))).toList();
+        assertThat(yaml(others, Deployment.class)).hasSize(2).isEqualTo(yaml(baseOthers, Deployment.class));
+        assertThat(yaml(eksRendered, ConfigMap.class)).isEqualTo(yaml(base, ConfigMap.class));
+
+        List<HasMetadata> withoutTrust = Kustomize.render("overlays/eks");
+        assertThat(container(withoutTrust, "gateway").getEnv().removeIf(e -> e.getName().equals(TRUSTED))).isTrue();
+        assertThat(yaml(withoutTrust, Deployment.class)).isEqualTo(yaml(base, Deployment.class));
+        // The launched eks gateway ran with exactly its manifest's environment.
+        assertThat(new TreeSet<>(eks.pod("gateway").environment().keySet()))
+                .containsExactlyElementsOf(withKubelet(envNames(eksRendered, "gateway")));
+        assertThat(eks.pod("gateway").environment().get(TRUSTED))
+                .isEqualTo("127.0.10.0/24,127.0.11.0/24,127.0.12.0/24");
+    }
+
+    @Test
+    void eksWhenRequestThroughTheNlbThenAllowedAndJudgedAsTheClientInTheProxyHeader() throws Exception {
+        String nlb = eks.serviceAddress("gateway.gatehouse");
+        assertThat(nlb).startsWith("127.0.7.");
+
+        Curl.Result r = untilNot503(() -> curl(nlb + ":443", true, "/whoami.json", "Authorization: Bearer "
+                + userToken(), "Accept: application/json"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"email\":\"pat@corp.example\"", "\"id\":\"launch-laptop\"");
+        // The decision log (the eks gateway's stdout) judged the header's client, never the NLB's own address.
+        LaunchedPod gateway = eks.pod("gateway");
+        Awaitility.await("the decision-log line").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> gateway.logText().contains("\"source_ip\":\"" + NLB.clientAddress() + "\""));
+        assertThat(gateway.logText()).doesNotContain("\"source_ip\":\"" + NLB.sourceAddress() + "\"");
+    }
+
+    @Test
+    void eksWhenConnectingToThePodFromOutsideTheNlbSubnetsThenRefusedEvenWithAProxyHeader() throws Exception {
+        // From 127.0.0.1, outside every trusted range, straight to the pod's public port: closed before TLS, with no
+        // header and with a header of its own (a client pretending to be 10.0.0.1). The same connection through the
+        // NLB stand-in is the allowed request above.
+        LaunchedPod gateway = eks.pod("gateway");
+        String pod = gateway.address() + ":" + gateway.port(new IntOrString("https"));
+        double before = untrustedRefusals(gateway);
+
+        assertRefused(pod);
+        try (var spoofing = new ServiceProxy("127.0.13.1", 443, gateway.address(),
+                gateway.port(new IntOrString("https")), new ServiceProxy.Nlb("127.0.0.1", "10.0.0.1"))) {
+            assertRefused("127.0.13.1:443");
+        }
+
+        Awaitility.await("two refusals counted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> untrustedRefusals(gateway) >= before + 2);
+    }
+
+    private void assertRefused(String addressAndPort) throws Exception {
+        Process p = new ProcessBuilder(curlCommand(addressAndPort, true, "/whoami.json", "Authorization: Bearer "
+                + userToken())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(addressAndPort + ": " + out).isIn(35, 52, 56);   // TLS error, empty reply, reset
+        assertThat(out).doesNotContain("HTTP/");
+    }
+
+    /** {@code gatehouse_listener_connections_refused_total{reason="proxy-protocol-untrusted"}}, 0 if absent. */
+    private static double untrustedRefusals(LaunchedPod gateway) throws Exception {
+        URI metrics = URI.create("http://" + gateway.address() + ":" + gateway.port(new IntOrString("management"))
+                + "/actuator/prometheus");
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^gatehouse_listener_connections_refused_total"
+                + "\\{[^}]*reason=\"proxy-protocol-untrusted\"[^}]*\\} (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
@@ -220,8 +314,25 @@ class ManifestLaunchIT {
     }
 
     private Curl.Result curl(boolean device, String path, String... headers) throws IOException, InterruptedException {
+        return curl(stack.serviceAddress("gateway.gatehouse") + ":443", device, path, headers);
+    }
+
+    private Curl.Result curl(String addressAndPort, boolean device, String path, String... headers)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(curlCommand(addressAndPort, device, path, headers)).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return Curl.Result.parse(out);
+    }
+
+    /** curl to {@code https://hello.corp.example<path>} on {@code address:port}, trusting the internal CA. */
+    private List<String> curlCommand(String addressAndPort, boolean device, String path, String... headers) {
+        int colon = addressAndPort.lastIndexOf(':');
+        String port = addressAndPort.substring(colon + 1);
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "-D", "-",
-                "--resolve", HOST + ":443:" + stack.serviceAddress("gateway.gatehouse"),
+                "--resolve", HOST + ":" + port + ":" + addressAndPort.substring(0, colon),
                 "--cacert", world.pki().file("internal-ca.crt").toString()));
         if (device) {
             command.addAll(List.of("--cert", world.pki().file("device.crt").toString(),
@@ -230,12 +341,30 @@ class ManifestLaunchIT {
         for (String h : headers) {
             command.addAll(List.of("-H", h));
         }
-        command.add("https://" + HOST + path);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return Curl.Result.parse(out);
+        command.add("https://" + HOST + ("443".equals(port) ? "" : ":" + port) + path);
+        return command;
+    }
+
+    /**
+     * The eks overlay as launched here: its placeholder NLB subnets in the gateway's trusted addresses replaced by
+     * the loopback ranges of {@link #EKS_NLB_SUBNETS}; nothing else changes.
+     */
+    private static List<HasMetadata> withLoopbackNlbSubnets(List<HasMetadata> rendered) {
+        List<HasMetadata> copy = Kustomize.render("overlays/eks");
+        var env = container(copy, "gateway").getEnv().stream().filter(e -> e.getName().equals(TRUSTED)).findFirst()
+                .orElseThrow(() -> new AssertionError("the eks gateway sets no " + TRUSTED));
+        List<String> loopback = new ArrayList<>();
+        for (String cidr : env.getValue().split(",")) {
+            String mapped = EKS_NLB_SUBNETS.get(cidr.strip());
+            if (mapped == null) {
+                throw new AssertionError(TRUSTED + " names " + cidr + ", which the launch does not map to loopback;"
+                        + " add it to EKS_NLB_SUBNETS");
+            }
+            loopback.add(mapped);
+        }
+        env.setValue(String.join(",", loopback));
+        assertThat(yaml(copy, Deployment.class)).hasSameSizeAs(yaml(rendered, Deployment.class));
+        return copy;
     }
 
     private String userToken() {
