@@ -392,18 +392,18 @@ public final class TestIssuer implements AutoCloseable {
         Map<String, String> params = StubServer.form(exchange);
         String client = basicClient(exchange.getRequestHeaders().getFirst("Authorization"));
         if (client == null) {
-            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            StubServer.respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
         if ("authorization_code".equals(params.get("grant_type"))) {
             String nonce = codes.remove(params.getOrDefault("code", ""));
             if (nonce == null) {
-                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                StubServer.respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
                 return;
             }
             String refresh = UUID.randomUUID().toString();
             refreshTokens.add(refresh);
-            respond(exchange, 200, tokenResponse(client, nonce, refresh, loginAccessSeconds));
+            StubServer.respond(exchange, 200, tokenResponse(client, nonce, refresh, loginAccessSeconds));
             return;
         }
         if ("refresh_token".equals(params.get("grant_type"))) {
@@ -412,7 +412,7 @@ public final class TestIssuer implements AutoCloseable {
             String used = params.getOrDefault("refresh_token", "");
             boolean known = rotateRefreshTokens ? refreshTokens.remove(used) : refreshTokens.contains(used);
             if (!known) {
-                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                StubServer.respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
                 return;
             }
             String refresh = used;
@@ -420,15 +420,15 @@ public final class TestIssuer implements AutoCloseable {
                 refresh = UUID.randomUUID().toString();
                 refreshTokens.add(refresh);
             }
-            respond(exchange, 200, tokenResponse(client, null, refresh, refreshedAccessSeconds));
+            StubServer.respond(exchange, 200, tokenResponse(client, null, refresh, refreshedAccessSeconds));
             return;
         }
         if (!"client_credentials".equals(params.get("grant_type"))) {
-            respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+            StubServer.respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
             return;
         }
         String scope = params.getOrDefault("scope", "");
-        respond(exchange, 200, "{\"access_token\":\"" + clientToken(client, scope) + "\",\"token_type\":\"Bearer\","
+        StubServer.respond(exchange, 200, "{\"access_token\":\"" + clientToken(client, scope) + "\",\"token_type\":\"Bearer\","
                 + "\"expires_in\":" + tokenLifetime.toSeconds() + ",\"scope\":\"" + scope + "\"}");
     }
 
@@ -458,10 +458,6 @@ public final class TestIssuer implements AutoCloseable {
     private @Nullable String basicClient(@Nullable String authorization) {
         StubServer.Credentials credentials = StubServer.basicCredentials(authorization);
         return credentials != null && credentials.secret().equals(clients.get(credentials.id())) ? credentials.id() : null;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        StubServer.respond(exchange, status, json);
     }
 
     @Override

@@ -79,10 +79,10 @@ final class InventoryStub implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))
                 || !body.contains("grant_type=client_credentials") || !body.contains("scope=posture%3Aread")) {
-            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            StubServer.respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
-        respond(exchange, 200, "{\"access_token\":\"tok-" + tokenRequests.get()
+        StubServer.respond(exchange, 200, "{\"access_token\":\"tok-" + tokenRequests.get()
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":300}");
     }
 
@@ -96,9 +96,9 @@ final class InventoryStub implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                respond(exchange, 503, "{}");
+                StubServer.respond(exchange, 503, "{}");
             }
-            case FAIL -> respond(exchange, 500, "{\"error\":\"boom\"}");
+            case FAIL -> StubServer.respond(exchange, 500, "{\"error\":\"boom\"}");
             case ANSWER, HELD -> {
                 if (mode == Mode.HELD) {
                     try {
@@ -111,16 +111,12 @@ final class InventoryStub implements AutoCloseable {
                 String sha = query == null ? "" : query.replace("cert_sha256=", "");
                 String json = postures.get(sha);
                 if (json == null) {
-                    respond(exchange, 404, "{\"error\":\"unknown certificate\"}");
+                    StubServer.respond(exchange, 404, "{\"error\":\"unknown certificate\"}");
                 } else {
-                    respond(exchange, 200, json);
+                    StubServer.respond(exchange, 200, json);
                 }
             }
         }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        StubServer.respond(exchange, status, json);
     }
 
     @Override
