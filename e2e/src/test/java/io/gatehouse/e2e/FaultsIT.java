@@ -3,6 +3,8 @@ package io.gatehouse.e2e;
 import io.gatehouse.testsupport.Processes;
 import io.gatehouse.testsupport.ServiceProcess;
 import io.gatehouse.testsupport.RedisServer;
+import io.gatehouse.testsupport.StubServer;
+import io.gatehouse.testsupport.TestIssuer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.e2e.LoadGenerator.Kind;
@@ -49,7 +51,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The fault suite (issue 18; docs/design.md, "Failure behaviour"; docs/operations.md, "Fault suite"). Its own stack,
  * which it breaks: the packaged gateway (stdout on a pipe this test reads, {@link PipedGateway}), Redis for the browser
  * sessions, the packaged device-inventory on embedded PostgreSQL, an OIDC issuer that really signs
- * ({@link SigningIssuer}: Keycloak would take half a minute to start and cannot be stopped under the other suites)
+ * (test-support's {@link TestIssuer}, signing the user in at once: Keycloak would take half a minute to start and
+ * cannot be stopped under the other suites)
  * and an upstream ({@link FaultyUpstream}). A {@link LoadGenerator} sends a steady mix of browser-session requests
  * (HTTP/1.1 and HTTP/2, JSON and HTML), bearer requests (a fixed token, and a token minted fresh for every request so
  * the issuer's keys are really needed), requests from a managed device (client certificate, posture lookup) and
@@ -88,7 +91,7 @@ class FaultsIT {
 
     private final List<String> table = new ArrayList<>();
     private Path dir;
-    private SigningIssuer idp;
+    private TestIssuer idp;
     private FaultyUpstream upstream;
     private RedisServer redis;
     private int redisPort;
@@ -134,7 +137,12 @@ class FaultsIT {
 
         // Every port at once, so no two are the same (the services bind theirs seconds later).
         int[] ports = Processes.freePorts(8);
-        idp = SigningIssuer.start(ports[0]).client("gatehouse-faults", "faults-secret").client("gatehouse-posture", "posture-secret");
+        // Tokens live an hour: the fixed bearer token and the sessions outlast the suite. Client-credentials tokens
+        // name device-inventory in aud, as the inventory requires.
+        idp = TestIssuer.builder().bind(StubServer.Binding.loopback(ports[0])).signInAtAuthorize()
+                .clientCredentialsAudience("device-inventory").tokenLifetime(Duration.ofHours(1)).start()
+                .accessLifetimes(3600, 3600)
+                .client("gatehouse-faults", "faults-secret").client("gatehouse-posture", "posture-secret");
         upstream = new FaultyUpstream(ports[1]);
         redisPort = ports[2];
         redis = RedisServer.start(dir.resolve("redis"), redisPort);
@@ -169,7 +177,7 @@ class FaultsIT {
         p.put("gatehouse.bearer.issuers[0].issuer-uri", idp.issuer());
         p.put("gatehouse.bearer.issuers[0].audiences[0]", API_AUDIENCE);
         p.put("gatehouse.inventory.url", "http://127.0.0.1:" + inventoryPort);
-        p.put("gatehouse.inventory.token-uri", idp.issuer() + "/token");
+        p.put("gatehouse.inventory.token-uri", idp.tokenUri());
         p.put("gatehouse.inventory.client-id", "gatehouse-posture");
         p.put("gatehouse.inventory.client-secret", "posture-secret");
         // Every device request asks the inventory, so a fault there shows in the very next request.
@@ -194,7 +202,7 @@ class FaultsIT {
         h1 = client(HttpClient.Version.HTTP_1_1, trust);
         h2 = client(HttpClient.Version.HTTP_2, trust);
         device = client(HttpClient.Version.HTTP_2, tls(pki.resolve("ca.crt"), pki.resolve("devices/" + DEVICE + ".p12")));
-        bearer = idp.accessToken(API_AUDIENCE);
+        bearer = userToken();
         // The first requests to a cold gateway on busy cores (JIT, TLS, the IdP's discovery) can take seconds.
         String[] first = new String[1];
         Awaitility.await("a first login").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -210,7 +218,7 @@ class FaultsIT {
                 new Kind("bearer h1", h1, () -> LoadGenerator.get(base.resolve("/app/b1"), LoadGenerator.headers(
                         "Authorization", "Bearer " + bearer))),
                 new Kind("bearer h2 new token", h2, () -> LoadGenerator.get(base.resolve("/app/b2"), LoadGenerator.headers(
-                        "Authorization", "Bearer " + idp.accessToken(API_AUDIENCE)))),
+                        "Authorization", "Bearer " + userToken()))),
                 new Kind("device h2", device, () -> LoadGenerator.get(base.resolve("/device/d"), LoadGenerator.headers(
                         "Authorization", "Bearer " + bearer))),
                 new Kind("denied h1", h1, () -> LoadGenerator.get(base.resolve("/app/secret/x"), LoadGenerator.headers(
@@ -228,6 +236,11 @@ class FaultsIT {
         load.pause();
         baseline = leaks();
         load.resume();
+    }
+
+    /** An access token for the gateway's bearer path: pat, group finance, aud {@value #API_AUDIENCE}. */
+    private String userToken() {
+        return idp.rs256(claims -> claims.audience(API_AUDIENCE));
     }
 
     @AfterAll

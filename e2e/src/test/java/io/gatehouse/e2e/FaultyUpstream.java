@@ -1,75 +1,54 @@
 package io.gatehouse.e2e;
 
-import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testsupport.StubServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The fault suite's upstream: answers every request 200 with a small JSON body, on a fixed loopback port, and can be
  * stopped (the port refuses connections), started again on the same port, or stalled (requests are read, then held
- * without an answer until the stall ends, at most 30 s).
+ * without an answer until the stall ends, at most 30 s). The server, its restarts and its answers are test-support's
+ * {@link StubServer}.
  */
 final class FaultyUpstream implements AutoCloseable {
 
-    private static final byte[] BODY = "{\"upstream\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
-    private final int port;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(32);
+    private static final String BODY = "{\"upstream\":\"ok\"}";
+    /** Requests held at once during a stall: the load generator's connections, with room to spare. */
+    private static final int HANDLERS = 32;
+    private final StubServer server;
     private volatile CountDownLatch stall = new CountDownLatch(0);
-    private HttpServer server;
 
     FaultyUpstream(int port) {
-        this.port = port;
-        resume();
+        server = StubServer.start(StubServer.Binding.loopback(port), HANDLERS).route("/", exchange -> {
+            try {
+                exchange.getRequestBody().readAllBytes();
+                if (!stall.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("stalled for 30 s");
+                }
+                StubServer.respond(exchange, 200, BODY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                exchange.close();
+            }
+        });
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create(server.base());
     }
 
-    synchronized void resume() {
-        if (server != null) {
-            throw new IllegalStateException("the upstream is running");
-        }
-        try {
-            HttpServer next = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
-            next.createContext("/", exchange -> {
-                try {
-                    exchange.getRequestBody().readAllBytes();
-                    if (!stall.await(30, TimeUnit.SECONDS)) {
-                        throw new IOException("stalled for 30 s");
-                    }
-                    exchange.getResponseHeaders().set("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(200, BODY.length);
-                    exchange.getResponseBody().write(BODY);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    exchange.close();
-                }
-            });
-            next.setExecutor(handlers);
-            next.start();
-            server = next;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Serves again on the same port. */
+    void resume() {
+        server.resume();
     }
 
     /** Closes the port: connections are refused until {@link #resume}. */
-    synchronized void stop() {
+    void stop() {
         stall.countDown();
-        if (server != null) {
-            server.stop(0);
-            server = null;
-        }
+        server.stop();
     }
 
     /** From now on requests are held without an answer, until {@link #unstall}. */
@@ -84,6 +63,6 @@ final class FaultyUpstream implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        handlers.shutdownNow();
+        server.close();
     }
 }

@@ -18,9 +18,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +40,104 @@ import org.jspecify.annotations.Nullable;
  * {@code /.well-known/openid-configuration} and {@code /jwks} with one RSA and one P-256 key, and minting RS256 and
  * ES256 tokens with Nimbus. Its token endpoint redeems authorization codes, refresh tokens and client credentials;
  * {@link #sign} gives full control of header and claims (a resource server's tokens with other claims, forgeries). {@link #attackerKey(JWSAlgorithm)} gives keys that are not in the JWKS, for forgeries.
- * Close it after the test.
+ * {@link #builder()} starts one elsewhere: another loopback address and a fixed port, over TLS, under an issuer URL
+ * with a path and Keycloak's endpoint paths, signing the user in at {@code /authorize} at once (for a browser login
+ * without a browser), with longer-lived tokens; {@link #stop()} and {@link #resume()} take it away and bring it back
+ * on the same port. Close it after the test.
  */
 public final class TestIssuer implements AutoCloseable {
 
     public static final String AUDIENCE = "gatehouse";
 
+    /** Where the endpoints are, relative to the issuer URL. */
+    public record Endpoints(String jwks, String token, String authorize, String logout) {
+
+        /** {@code /jwks}, {@code /token}, {@code /authorize}, {@code /logout}: the default. */
+        public static final Endpoints PLAIN = new Endpoints("/jwks", "/token", "/authorize", "/logout");
+
+        /** Keycloak's: {@code /protocol/openid-connect/certs}, {@code .../token}, {@code .../auth}, {@code .../logout}. */
+        public static final Endpoints KEYCLOAK = new Endpoints("/protocol/openid-connect/certs",
+                "/protocol/openid-connect/token", "/protocol/openid-connect/auth", "/protocol/openid-connect/logout");
+    }
+
+    /** How to start an issuer other than {@link #start()}'s; every setting has the default of {@link #start()}. */
+    public static final class Builder {
+
+        private StubServer.Binding binding = StubServer.Binding.loopback();
+        private @Nullable String issuer;
+        private Endpoints endpoints = Endpoints.PLAIN;
+        private boolean signInAtAuthorize;
+        private String clientAudience = AUDIENCE;
+        private Duration tokenLifetime = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** Address, port (0: free; kept across {@link #stop()}/{@link #resume()}) and TLS. Default: 127.0.0.1, free port. */
+        public Builder bind(StubServer.Binding where) {
+            this.binding = where;
+            return this;
+        }
+
+        /**
+         * The issuer URL in discovery and tokens (default: the server's own {@code http://127.0.0.1:PORT}); its path
+         * is where the endpoints are served. For a name the clients map to the bound address themselves.
+         */
+        public Builder issuer(String url) {
+            this.issuer = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return this;
+        }
+
+        public Builder endpoints(Endpoints paths) {
+            this.endpoints = paths;
+            return this;
+        }
+
+        /** {@code /authorize} signs the user in at once: 302 to {@code redirect_uri} with a code and the state. */
+        public Builder signInAtAuthorize() {
+            this.signInAtAuthorize = true;
+            return this;
+        }
+
+        /** The {@code aud} of client-credentials tokens (default {@value #AUDIENCE}). */
+        public Builder clientCredentialsAudience(String audience) {
+            this.clientAudience = audience;
+            return this;
+        }
+
+        /** The lifetime of the tokens it signs (default 5 minutes); access lifetimes: {@link #accessLifetimes}. */
+        public Builder tokenLifetime(Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("tokenLifetime must be positive: " + lifetime);
+            }
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        public TestIssuer start() {
+            try {
+                RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+                ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
+                String path = issuer == null ? "" : URI.create(issuer).getRawPath();
+                JwksServer server = JwksServer.start(path + endpoints.jwks(), binding);
+                TestIssuer started = new TestIssuer(server, issuer == null ? server.issuer() : issuer, this, rsa, ec);
+                server.route(path + "/.well-known/openid-configuration", started::discovery);
+                server.route(path + endpoints.token(), started::token);
+                if (signInAtAuthorize) {
+                    server.route(path + endpoints.authorize(), started::signIn);
+                }
+                return started;
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private final JwksServer server;
     private final String issuer;
+    private final Endpoints endpoints;
+    private final String clientAudience;
+    private final Duration tokenLifetime;
     private volatile RSAKey rsa;
     private final ECKey ec;
     private final Map<String, String> clients = new ConcurrentHashMap<>();
@@ -59,35 +151,49 @@ public final class TestIssuer implements AutoCloseable {
     private volatile CountDownLatch refreshGate = new CountDownLatch(0);
     private volatile Consumer<JWTClaimsSet.Builder> idTokenClaims = claims -> { };
 
-    private TestIssuer(JwksServer server, RSAKey rsa, ECKey ec) {
+    private TestIssuer(JwksServer server, String issuer, Builder settings, RSAKey rsa, ECKey ec) {
         this.server = server;
         this.rsa = rsa;
         this.ec = ec;
-        this.issuer = server.issuer();
+        this.issuer = issuer;
+        this.endpoints = settings.endpoints;
+        this.clientAudience = settings.clientAudience;
+        this.tokenLifetime = settings.tokenLifetime;
         publishKeys();
     }
 
     /** Starts an issuer on a random loopback port. */
     public static TestIssuer start() {
-        try {
-            RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
-            ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
-            TestIssuer issuer = new TestIssuer(JwksServer.start("/jwks"), rsa, ec);
-            issuer.server.route("/.well-known/openid-configuration", issuer::discovery);
-            issuer.server.route("/token", issuer::token);
-            return issuer;
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return builder().start();
+    }
+
+    /** Settings for an issuer elsewhere or otherwise ({@link Builder#start()} starts it). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Stops serving: the port refuses connections (discovery, JWKS, token endpoint all gone) until {@link #resume()}. */
+    public void stop() {
+        server.stop();
+    }
+
+    /** Serves again on the same port, with the same keys, clients and outstanding codes. */
+    public void resume() {
+        server.resume();
     }
 
     public String issuer() {
         return issuer;
     }
 
-    /** {@code {issuer}/jwks}. */
-    public java.net.URI jwksUri() {
-        return server.jwksUri();
+    /** {@code {issuer}/jwks} (or where {@link Endpoints} put it). */
+    public URI jwksUri() {
+        return URI.create(issuer + endpoints.jwks());
+    }
+
+    /** The port it listens on (the same after {@link #stop()} and {@link #resume()}). */
+    public int port() {
+        return server.port();
     }
 
     public int jwksFetches() {
@@ -137,7 +243,8 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     /**
-     * A valid RS256 token: sub, email (verified, as Keycloak says), groups, aud {@value #AUDIENCE}, exp in 5 minutes;
+     * A valid RS256 token: sub, email (verified, as Keycloak says), groups, aud {@value #AUDIENCE}, exp in 5 minutes
+     * (or {@link Builder#tokenLifetime});
      * then {@code claims} (set a claim to null to leave it out).
      */
     public String rs256(Consumer<JWTClaimsSet.Builder> claims) {
@@ -161,7 +268,7 @@ public final class TestIssuer implements AutoCloseable {
                 .claim("groups", List.of("finance", "staff"))
                 .claim("auth_time", now.minusSeconds(60).getEpochSecond())
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(300)))
+                .expirationTime(Date.from(now.plus(tokenLifetime)))
                 .jwtID(UUID.randomUUID().toString());
         claims.accept(body);
         JWSHeader.Builder head = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT);
@@ -187,9 +294,18 @@ public final class TestIssuer implements AutoCloseable {
         return this;
     }
 
-    /** {@code {issuer}/token}: the client-credentials token endpoint. */
+    /** {@code {issuer}/token} (or where {@link Endpoints} put it): the token endpoint. */
     public String tokenUri() {
-        return issuer + "/token";
+        return issuer + endpoints.token();
+    }
+
+    /**
+     * The access token the client-credentials grant gives {@code client} for {@code scope}, signed directly (no HTTP):
+     * sub and azp the client, aud {@link Builder#clientCredentialsAudience}, no user claims.
+     */
+    public String clientToken(String client, String scope) {
+        return rs256(claims -> claims.subject(client).audience(clientAudience).claim("azp", client)
+                .claim("scope", scope).claim("email", null).claim("email_verified", null).claim("groups", null));
     }
 
     public RSAKey rsaKey() {
@@ -236,12 +352,31 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
-        respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\","
-                // Browser-login endpoints, named for the gateway's redirects; nothing is served there.
-                + "\"authorization_endpoint\":\"" + issuer + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\","
-                + "\"end_session_endpoint\":\"" + issuer + "/logout\","
+        StubServer.respond(exchange, 200, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwksUri() + "\","
+                // Browser-login endpoints, named for the gateway's redirects; nothing is served there unless the
+                // issuer signs in at once (Builder#signInAtAuthorize).
+                + "\"authorization_endpoint\":\"" + issuer + endpoints.authorize() + "\","
+                + "\"token_endpoint\":\"" + tokenUri() + "\","
+                + "\"end_session_endpoint\":\"" + issuer + endpoints.logout() + "\","
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
+                + "\"code_challenge_methods_supported\":[\"S256\"],"
                 + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"]}");
+    }
+
+    /** The user signs in at once: 302 to {@code redirect_uri} with {@code code} (from {@link #authorize}) and the state. */
+    private void signIn(HttpExchange exchange) throws IOException {
+        Map<String, String> query = StubServer.form(exchange.getRequestURI().getRawQuery());
+        String redirect = query.get("redirect_uri");
+        if (redirect == null) {
+            StubServer.respond(exchange, 400, "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        String code = authorize(query.getOrDefault("nonce", ""));
+        String back = redirect + (redirect.contains("?") ? "&" : "?") + "code=" + code + "&state="
+                + URLEncoder.encode(query.getOrDefault("state", ""), StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Location", back);
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
     }
 
     private void publishKeys() {
@@ -254,29 +389,21 @@ public final class TestIssuer implements AutoCloseable {
      * token's {@code sub} and {@code azp} are the client id, its {@code scope} the requested one. Else 401 or 400.
      */
     private void token(HttpExchange exchange) throws IOException {
-        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> params = new java.util.HashMap<>();
-        for (String pair : form.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> params = StubServer.form(exchange);
         String client = basicClient(exchange.getRequestHeaders().getFirst("Authorization"));
         if (client == null) {
-            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            StubServer.respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
         if ("authorization_code".equals(params.get("grant_type"))) {
             String nonce = codes.remove(params.getOrDefault("code", ""));
             if (nonce == null) {
-                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                StubServer.respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
                 return;
             }
             String refresh = UUID.randomUUID().toString();
             refreshTokens.add(refresh);
-            respond(exchange, 200, tokenResponse(client, nonce, refresh, loginAccessSeconds));
+            StubServer.respond(exchange, 200, tokenResponse(client, nonce, refresh, loginAccessSeconds));
             return;
         }
         if ("refresh_token".equals(params.get("grant_type"))) {
@@ -285,7 +412,7 @@ public final class TestIssuer implements AutoCloseable {
             String used = params.getOrDefault("refresh_token", "");
             boolean known = rotateRefreshTokens ? refreshTokens.remove(used) : refreshTokens.contains(used);
             if (!known) {
-                respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                StubServer.respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
                 return;
             }
             String refresh = used;
@@ -293,18 +420,16 @@ public final class TestIssuer implements AutoCloseable {
                 refresh = UUID.randomUUID().toString();
                 refreshTokens.add(refresh);
             }
-            respond(exchange, 200, tokenResponse(client, null, refresh, refreshedAccessSeconds));
+            StubServer.respond(exchange, 200, tokenResponse(client, null, refresh, refreshedAccessSeconds));
             return;
         }
         if (!"client_credentials".equals(params.get("grant_type"))) {
-            respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+            StubServer.respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
             return;
         }
         String scope = params.getOrDefault("scope", "");
-        String jwt = rs256(claims -> claims.subject(client).claim("azp", client).claim("scope", scope)
-                .claim("email", null).claim("email_verified", null).claim("groups", null));
-        respond(exchange, 200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
-                + "\"scope\":\"" + scope + "\"}");
+        StubServer.respond(exchange, 200, "{\"access_token\":\"" + clientToken(client, scope) + "\",\"token_type\":\"Bearer\","
+                + "\"expires_in\":" + tokenLifetime.toSeconds() + ",\"scope\":\"" + scope + "\"}");
     }
 
     private String tokenResponse(String client, @Nullable String nonce, String refresh, long expiresIn) {
@@ -331,30 +456,8 @@ public final class TestIssuer implements AutoCloseable {
 
     /** The client id when the Basic credentials name a registered client with its secret, else null. */
     private @Nullable String basicClient(@Nullable String authorization) {
-        if (authorization == null || !authorization.startsWith("Basic ")) {
-            return null;
-        }
-        String pair = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
-        int colon = pair.indexOf(':');
-        if (colon < 0) {
-            return null;
-        }
-        // client_secret_basic form-encodes id and secret before joining them (RFC 6749, 2.3.1)
-        String id = java.net.URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
-        String secret = java.net.URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
-        return secret.equals(clients.get(id)) ? id : null;
-    }
-
-    private static void respond(HttpExchange exchange, String json) throws IOException {
-        respond(exchange, 200, json);
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+        StubServer.Credentials credentials = StubServer.basicCredentials(authorization);
+        return credentials != null && credentials.secret().equals(clients.get(credentials.id())) ? credentials.id() : null;
     }
 
     @Override

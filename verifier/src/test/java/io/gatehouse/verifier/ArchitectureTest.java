@@ -1,12 +1,9 @@
 package io.gatehouse.verifier;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import io.gatehouse.testsupport.LayoutRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,22 +15,18 @@ class ArchitectureTest {
 
     private static final String BASE = "io.gatehouse.verifier";
 
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages(BASE);
+    private static final JavaClasses MAIN = LayoutRules.mainClasses(BASE);
 
     @Test
     void importWhenReadThenHoldsTheModulesPackages() {
         // A rule over an empty import holds whatever the code does: make sure the rules below see the module.
-        assertThat(MAIN.containPackage(BASE + ".servlet")).as("servlet").isTrue();
-        assertThat(MAIN.containPackage(BASE + ".spring")).as("spring").isTrue();
+        LayoutRules.requirePackages(MAIN, BASE, "servlet", "spring");
     }
 
     @Test
     void packagesWhenComparedThenFormNoCycle() {
         // Every package its own slice, nested ones included; the root package (the core) is not one, nothing in it imports an adapter.
-        slices().matching(BASE + ".(**)").should().beFreeOfCycles().check(MAIN);
+        LayoutRules.noPackageCycles(BASE).check(MAIN);
     }
 
     @Test

@@ -1,11 +1,8 @@
 package io.gatehouse.gateway.device;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.testsupport.StubServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +24,7 @@ final class InventoryStub implements AutoCloseable {
     /** ANSWER at once; SLOW: hold, then 503; FAIL: 500; HELD: hold until {@link #release()}, then answer. */
     enum Mode { ANSWER, SLOW, FAIL, HELD }
 
-    private final HttpServer server;
+    private final StubServer server;
     private final Map<String, String> postures = new ConcurrentHashMap<>();
     private final List<String> seenAuthorization = new CopyOnWriteArrayList<>();
     private final AtomicInteger postureRequests = new AtomicInteger();
@@ -37,26 +33,19 @@ final class InventoryStub implements AutoCloseable {
     private final CountDownLatch held = new CountDownLatch(1);
     private volatile Mode mode = Mode.ANSWER;
 
-    private InventoryStub(HttpServer server) {
-        this.server = server;
+    private InventoryStub() {
+        this.server = StubServer.start(StubServer.Binding.loopback());
     }
 
     static InventoryStub start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            InventoryStub stub = new InventoryStub(server);
-            server.createContext("/token", stub::token);
-            server.createContext("/v1/posture", stub::posture);
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.start();
-            return stub;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        InventoryStub stub = new InventoryStub();
+        stub.server.route("/token", stub::token);
+        stub.server.route("/v1/posture", stub::posture);
+        return stub;
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create(server.base());
     }
 
     void mode(Mode value) {
@@ -90,10 +79,10 @@ final class InventoryStub implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))
                 || !body.contains("grant_type=client_credentials") || !body.contains("scope=posture%3Aread")) {
-            respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+            StubServer.respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
-        respond(exchange, 200, "{\"access_token\":\"tok-" + tokenRequests.get()
+        StubServer.respond(exchange, 200, "{\"access_token\":\"tok-" + tokenRequests.get()
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":300}");
     }
 
@@ -107,9 +96,9 @@ final class InventoryStub implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                respond(exchange, 503, "{}");
+                StubServer.respond(exchange, 503, "{}");
             }
-            case FAIL -> respond(exchange, 500, "{\"error\":\"boom\"}");
+            case FAIL -> StubServer.respond(exchange, 500, "{\"error\":\"boom\"}");
             case ANSWER, HELD -> {
                 if (mode == Mode.HELD) {
                     try {
@@ -122,27 +111,18 @@ final class InventoryStub implements AutoCloseable {
                 String sha = query == null ? "" : query.replace("cert_sha256=", "");
                 String json = postures.get(sha);
                 if (json == null) {
-                    respond(exchange, 404, "{\"error\":\"unknown certificate\"}");
+                    StubServer.respond(exchange, 404, "{\"error\":\"unknown certificate\"}");
                 } else {
-                    respond(exchange, 200, json);
+                    StubServer.respond(exchange, 200, json);
                 }
             }
         }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
     }
 
     @Override
     public void close() {
         released.countDown();
         held.countDown();
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        server.close();
     }
 }

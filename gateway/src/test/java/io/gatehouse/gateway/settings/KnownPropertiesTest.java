@@ -108,12 +108,4 @@ class KnownPropertiesTest {
                 .isEqualTo("GATEHOUSE_BEARER_ISSUERS_0_ISSUERURI");
         assertThat(variable("GATEHOUSE_BEARER_ISSUERS_0_ISSUERURI").isNumericIndex(3)).isTrue();
     }
-
-    @Test
-    void betweenWhenSwapOfNeighboursThenOneEdit() {
-        assertThat(SpellingDistance.between("tokne", "token")).isEqualTo(1);
-        assertThat(SpellingDistance.between("isuer", "issuer")).isEqualTo(1);
-        assertThat(SpellingDistance.between("", "abc")).isEqualTo(3);
-        assertThat(SpellingDistance.between("same", "same")).isZero();
-    }
 }

@@ -1,11 +1,14 @@
 package io.gatehouse.k8s.launch;
 
+import io.gatehouse.testsupport.StubServer;
+import io.gatehouse.testsupport.TestIssuer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
@@ -34,10 +37,10 @@ final class LaunchEnvironment implements AutoCloseable {
 
     private final Path dir;
     private final LaunchPki pki;
-    private final FixtureIdp idp;
+    private final TestIssuer idp;
     private final FixtureDatabases databases;
 
-    private LaunchEnvironment(Path dir, LaunchPki pki, FixtureIdp idp, FixtureDatabases databases) {
+    private LaunchEnvironment(Path dir, LaunchPki pki, TestIssuer idp, FixtureDatabases databases) {
         this.dir = dir;
         this.pki = pki;
         this.idp = idp;
@@ -47,7 +50,7 @@ final class LaunchEnvironment implements AutoCloseable {
     /** Makes the PKI (the gateway certificate for {@code gatewayDnsNames}) and starts the IdP and the databases. */
     static LaunchEnvironment start(Path dir, List<String> gatewayDnsNames) {
         LaunchPki pki = LaunchPki.create(dir.resolve("pki"), gatewayDnsNames, IDP_HOST, DB_HOST);
-        FixtureIdp idp = new FixtureIdp(IDP_ADDRESS, ISSUER, pki, Map.of(POSTURE_CLIENT, POSTURE_SECRET));
+        TestIssuer idp = startIdp(pki);
         try {
             FixtureDatabases dbs = FixtureDatabases.start(dir.resolve("db"), pki, DB_ADDRESS, "inventory", "inventory",
                     "db-launch-password", REDIS_ADDRESS);
@@ -141,7 +144,30 @@ final class LaunchEnvironment implements AutoCloseable {
         return pki;
     }
 
-    FixtureIdp idp() {
+    /**
+     * The IdP the manifests name ({@value #ISSUER}): test-support's {@link TestIssuer} on {@value #IDP_ADDRESS}:443 over
+     * TLS (certificate from the launch's "public" CA) with Keycloak's endpoint paths, knowing the posture client;
+     * its client-credentials tokens name {@code device-inventory} in {@code aud}. User tokens are minted in the test,
+     * as the IdP would issue them after a login.
+     */
+    private static TestIssuer startIdp(LaunchPki pki) {
+        SSLContext tls;
+        try (InputStream in = Files.newInputStream(pki.file("idp.p12"))) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, LaunchPki.PASSWORD.toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, LaunchPki.PASSWORD.toCharArray());
+            tls = SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new LaunchFailure("cannot load the fixture IdP's certificate: " + e);
+        }
+        return TestIssuer.builder().bind(new StubServer.Binding(IDP_ADDRESS, 443, tls)).issuer(ISSUER)
+                .endpoints(TestIssuer.Endpoints.KEYCLOAK).clientCredentialsAudience("device-inventory").start()
+                .client(POSTURE_CLIENT, POSTURE_SECRET);
+    }
+
+    TestIssuer idp() {
         return idp;
     }
 

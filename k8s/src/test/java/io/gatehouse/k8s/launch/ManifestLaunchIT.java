@@ -368,15 +368,15 @@ class ManifestLaunchIT {
     }
 
     private String userToken() {
-        return world.idp().accessToken("pat", List.of("gatehouse-api"), Map.of("email", "pat@corp.example",
-                "email_verified", true, "groups", List.of("finance")));
+        // As Keycloak issues it after a login: typ Bearer in the payload.
+        return world.idp().rs256(claims -> claims.subject("pat").audience("gatehouse-api").claim("typ", "Bearer")
+                .claim("email", "pat@corp.example").claim("email_verified", true).claim("groups", List.of("finance")));
     }
 
     /** As the MDM would: the device with the launch's client certificate, managed, with a fresh good report. */
     @SuppressWarnings("unchecked")
     private void enrolDevice() throws Exception {
-        String token = world.idp().accessToken("launch-admin", List.of("device-inventory"),
-                Map.of("scope", "devices:write devices:report-any"));
+        String token = world.idp().clientToken("launch-admin", "devices:write devices:report-any");
         URI inventory = URI.create("http://" + stack.serviceAddress("device-inventory.gatehouse") + ":8080");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String device = "{\"owner\":\"pat@corp.example\",\"os\":\"macOS\",\"os_version\":\"15.3\",\"managed\":true,"

@@ -3,7 +3,10 @@ package io.gatehouse.policy.parse;
 import java.util.Collection;
 import java.util.Locale;
 
-/** Builds the "did you mean" part of an error for a misspelt word, from the words that are allowed. */
+/**
+ * Builds the "did you mean" part of an error for a misspelt word, from the words that are allowed; the one edit
+ * distance of the project ({@link #distance}), shared with the gateway's unknown-property check.
+ */
 public final class Suggest {
     private Suggest() {
     }
@@ -30,8 +33,13 @@ public final class Suggest {
         return bestDistance <= limit ? best : null;
     }
 
-    /** Edit distance where swapping two neighbouring letters ("trsut") costs one edit, like a typo does. */
-    private static int distance(String a, String b) {
+    /**
+     * The optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions): the fewest
+     * single-character insertions, deletions, substitutions and swaps of neighbours ("trsut") that turn {@code a}
+     * into {@code b}, each costing one edit, like a typo does. Case-sensitive; {@link #closest} compares lower-cased.
+     * Also the gateway's measure for a misspelt property name.
+     */
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
