@@ -1,11 +1,9 @@
 package io.gatehouse.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import io.gatehouse.testsupport.LayoutRules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Configuration;
@@ -39,13 +37,12 @@ class GatewayArchitectureTest {
     static final List<String> SHARED = List.of("exchange", "problem", "claims", "settings", "tls", "config", "management",
             "listener", "applog");
 
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.gatehouse.gateway");
+    private static final JavaClasses MAIN = LayoutRules.mainClasses("io.gatehouse.gateway");
 
     @Test
     void packagesWhenImportedThenNoCycles() {
-        slices().matching("io.gatehouse.gateway.(*)..").should().beFreeOfCycles().check(MAIN);
+        LayoutRules.requirePackages(MAIN, "io.gatehouse.gateway", "hygiene", "decision", "forward", "decisionlog");
+        LayoutRules.noPackageCycles("io.gatehouse.gateway").check(MAIN);
     }
 
     @Test
