@@ -40,6 +40,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -241,6 +242,14 @@ class FaultsIT {
     /** An access token for the gateway's bearer path: pat, group finance, aud {@value #API_AUDIENCE}. */
     private String userToken() {
         return idp.rs256(claims -> claims.audience(API_AUDIENCE));
+    }
+
+    /** Every decision-log line the gateway wrote during the fault must still match docs/decision-log.schema.json. */
+    @AfterEach
+    void linesMatchTheSchema() {
+        if (gateway != null) {
+            gateway.assertLinesMatchSchema();
+        }
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.gatehouse.e2e;
 
+import io.gatehouse.testsupport.DecisionLogSchema;
 import io.gatehouse.testsupport.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,10 @@ final class PipedGateway implements AutoCloseable {
     private final Path config;
     private final Map<String, JsonNode> lines = new ConcurrentHashMap<>();
     private final AtomicLong otherLines = new AtomicLong();
+    /** Decision-log lines that break docs/decision-log.schema.json: the first {@value #KEPT_BAD_LINES} kept. */
+    private final List<String> badLines = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong badLineCount = new AtomicLong();
+    private static final int KEPT_BAD_LINES = 20;
     private final ReentrantLock gate = new ReentrantLock();
     private final Condition opened = gate.newCondition();
     private boolean blocked;
@@ -132,6 +138,9 @@ final class PipedGateway implements AutoCloseable {
                 if (line.startsWith("{") && line.contains("\"why\"")) {
                     JsonNode node = JSON.readTree(line);
                     lines.put(node.path("request_id").asText(), node);
+                    if (!DecisionLogSchema.problems(line).isEmpty() && badLineCount.incrementAndGet() <= KEPT_BAD_LINES) {
+                        badLines.add(line);
+                    }
                 } else {
                     otherLines.incrementAndGet();
                 }
@@ -195,6 +204,25 @@ final class PipedGateway implements AutoCloseable {
     /** The decision-log lines read so far, by request id. */
     Map<String, JsonNode> lines() {
         return lines;
+    }
+
+    /**
+     * Fails when a decision-log line read so far breaks docs/decision-log.schema.json, with the lines (the first
+     * {@value #KEPT_BAD_LINES}) and the validator's messages.
+     */
+    void assertLinesMatchSchema() {
+        List<String> bad;
+        synchronized (badLines) {
+            bad = List.copyOf(badLines);
+        }
+        if (!bad.isEmpty()) {
+            try {
+                DecisionLogSchema.assertAllValid(bad);
+            } catch (AssertionError e) {
+                throw new AssertionError(badLineCount.get() + " decision-log lines read broke the schema. "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** stdout lines that were not decision-log lines (there should be none). */

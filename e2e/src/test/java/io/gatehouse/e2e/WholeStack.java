@@ -2,6 +2,7 @@ package io.gatehouse.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.DecisionLogSchema;
 import io.gatehouse.testsupport.Processes;
 import io.gatehouse.testsupport.ServiceProcess;
 import java.io.IOException;
@@ -236,6 +237,7 @@ public final class WholeStack implements BeforeAllCallback {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : gateway.log().split("\n")) {
             if (line.startsWith("{") && line.contains("\"why\"")) {
+                DecisionLogSchema.assertValid(line);
                 try {
                     lines.add(JSON.readTree(line));
                 } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.DecisionLogSchema;
 import io.gatehouse.testsupport.EchoUpstream;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.io.ByteArrayOutputStream;
@@ -80,6 +81,7 @@ class ApplicationLogStreamIT {
             assertThat(decision.has("why")).as("a decision-log line on stdout: " + line).isTrue();
             assertThat(decision.has("@timestamp")).as("no application log on stdout: " + line).isFalse();
         }
+        DecisionLogSchema.assertAllValid(stdout);
         assertThat(stderr).as("application logs on stderr")
                 .anyMatch(line -> line.contains("Netty started on port"));
         for (String line : stderr) {

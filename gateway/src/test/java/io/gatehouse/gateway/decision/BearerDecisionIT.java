@@ -54,6 +54,10 @@ class BearerDecisionIT extends GatewayITSupport {
     @AfterAll
     void stopIssuer() {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(decisionLog);
+        synchronized (decisionLog) {
+            io.gatehouse.testsupport.DecisionLogSchema.assertAllValid(decisionLog.list.stream()
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+        }
         if (issuer != null) {
             issuer.close();
         }

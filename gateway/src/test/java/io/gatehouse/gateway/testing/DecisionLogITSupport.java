@@ -8,13 +8,20 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.DecisionLogSchema;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
-/** A gateway whose decision log (logger {@code gatehouse.decision}) the test reads line by line. */
+/**
+ * A gateway whose decision log (logger {@code gatehouse.decision}) the test reads line by line. Every line captured is
+ * checked against docs/decision-log.schema.json ({@link DecisionLogSchema}) after each test and once more, for lines
+ * the writer thread wrote late, after the last: a line that breaks the schema fails the test with the validator's
+ * messages.
+ */
 public abstract class DecisionLogITSupport extends GatewayITSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,9 +34,24 @@ public abstract class DecisionLogITSupport extends GatewayITSupport {
         ((Logger) LoggerFactory.getLogger("gatehouse.decision")).addAppender(lines);
     }
 
+    /** How many captured lines were checked against the schema already. */
+    private int checkedLines;
+
+    @AfterEach
+    void linesMatchTheSchema() {
+        List<String> unchecked;
+        synchronized (lines) {
+            unchecked = lines.list.subList(checkedLines, lines.list.size()).stream()
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
+        checkedLines += unchecked.size();
+        DecisionLogSchema.assertAllValid(unchecked);
+    }
+
     @AfterAll
     void releaseDecisionLog() {
         ((Logger) LoggerFactory.getLogger("gatehouse.decision")).detachAppender(lines);
+        linesMatchTheSchema();
     }
 
     /** Every decision-log line naming this request id, parsed. */
