@@ -1,5 +1,6 @@
 package io.gatehouse.gateway.decisionlog;
 
+import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.hygiene.DecoderRefusal;
@@ -94,6 +95,6 @@ final class DecoderRejections implements AccessLogFactory {
 
     private static @Nullable String ip(@Nullable SocketAddress peer) {
         return peer instanceof InetSocketAddress address && address.getAddress() != null
-                ? address.getAddress().getHostAddress() : null;
+                ? Addresses.ip(address.getAddress()) : null;
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.exchange;
 
 import io.gatehouse.gateway.tls.ConnectionTls;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Locale;
@@ -24,7 +25,17 @@ public final class Addresses {
         if (remote == null || remote.getAddress() == null) {
             return "0.0.0.0";
         }
-        return remote.getAddress().getHostAddress();
+        return ip(remote.getAddress());
+    }
+
+    /**
+     * The address as text without an IPv6 zone ({@code fe80::1%eth0} → {@code fe80::1}): the zone names an interface
+     * of this host, not the client, and neither a policy CIDR nor the decision log's schema has room for it.
+     */
+    public static String ip(InetAddress address) {
+        String text = address.getHostAddress();
+        int zone = text.indexOf('%');
+        return zone < 0 ? text : text.substring(0, zone);
     }
 
     /** {@code https} when the request came over TLS, else {@code http}. */
