@@ -8,6 +8,8 @@ import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import io.gatehouse.gateway.problem.OutageWarnings;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -30,6 +32,9 @@ import reactor.core.publisher.Mono;
 public final class AuthenticateWebFilter implements WebFilter, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticateWebFilter.class);
+    /** An issuer or session-store outage answers every request 503: a few WARN lines a minute, the rest counted. */
+    private static final OutageWarnings WARNINGS = new OutageWarnings(OutageWarnings.DEFAULT_PER_WINDOW,
+            OutageWarnings.DEFAULT_WINDOW, System::nanoTime, LOG::warn, Metrics.globalRegistry);
 
     private final BearerAuthenticator bearer;
     private final @Nullable SessionAuthenticator sessions;
@@ -73,7 +78,8 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(e);
         }
-        LOG.warn("request {}: {}", context.requestId(), e.getMessage(), e.getCause());
+        WARNINGS.warn(e.reason().code(), "request " + context.requestId() + ": " + e.getMessage()
+                + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
         context.rejected(e.reason());
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
         return Problems.writeJson(exchange,
@@ -89,7 +95,8 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(e);
         }
-        LOG.warn("request {}: {}", context.requestId(), e.getMessage());
+        WARNINGS.warn(SessionStoreUnavailableException.REASON.code(), "request " + context.requestId() + ": "
+                + e.getMessage());
         context.rejected(SessionStoreUnavailableException.REASON);
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
         return Problems.write(exchange, new Problems.Problem(HttpStatus.SERVICE_UNAVAILABLE,

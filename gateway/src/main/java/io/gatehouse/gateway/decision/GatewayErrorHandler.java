@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import io.gatehouse.gateway.problem.OutageWarnings;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -46,6 +48,9 @@ public final class GatewayErrorHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
     private static final String RETRY_AFTER_SECONDS = "1";
+    /** An upstream outage answers every request 502/504: a few WARN lines a minute, the rest counted. */
+    private static final OutageWarnings WARNINGS = new OutageWarnings(OutageWarnings.DEFAULT_PER_WINDOW,
+            OutageWarnings.DEFAULT_WINDOW, System::nanoTime, log::warn, Metrics.globalRegistry);
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
@@ -57,11 +62,12 @@ public final class GatewayErrorHandler implements WebExceptionHandler {
         if (status.value() == 500) {
             log.error("request {} failed: {} {}", requestId, exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath().value(), error);
-        } else {
-            log.warn("request {}: {} ({})", requestId, status.value(), error.toString());
         }
         HttpStatus known = HttpStatus.resolve(status.value());
         HttpStatus answer = known == null ? HttpStatus.INTERNAL_SERVER_ERROR : known;
+        if (status.value() != 500) {
+            WARNINGS.warn(type(answer), "request " + requestId + ": " + status.value() + " (" + error + ")");
+        }
         exchange.getResponse().getHeaders().clear();
         if (answer == HttpStatus.SERVICE_UNAVAILABLE) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
