@@ -26,14 +26,9 @@ for tool in wrk nginx openssl python3 xxd jcmd; do
   command -v "$tool" >/dev/null || { echo "needs $tool (Debian: apt-get install -y wrk nginx-light xxd)" >&2; exit 2; }
 done
 
-if [ -z "${GATEWAY_JAR:-}" ]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
-  GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
-fi
+gateway_jar
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
-  -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+server_certificate
 source "$BENCH/gatehouse-setup.sh"
 # The flood's target: a route that needs a login, so every anonymous navigation is sent to the IdP.
 cat >>"$GATEHOUSE_YAML" <<'YAML'
@@ -52,16 +47,8 @@ PIDS+=("$!")
 wait_http http://127.0.0.1:38180/
 
 # The decision log (one line per request, each with its 3 KB path) goes to a file of its own; ~1 GB for a full run.
-java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-  --server.port=38545 --server.address=127.0.0.1 \
-  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-  --management.server.port=38546 --management.server.address=127.0.0.1 \
-  --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
-  --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-  --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-  --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-  --gatehouse.inventory.url=http://127.0.0.1:38180 --gatehouse.inventory.token-uri=http://127.0.0.1:38180/token \
-  --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench \
+gatehouse_args 38545 38546 38180
+java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" "${GATEHOUSE_ARGS[@]}" \
   --gatehouse.oidc.issuer-uri="$ISSUER" --gatehouse.oidc.client-id=gatehouse-bench-login \
   --gatehouse.oidc.client-secret=bench >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
 gatehouse_pid=$!

@@ -57,3 +57,35 @@ wait_http() {
 }
 
 nginx_worker_pid() { pgrep -P "$1" | head -1; }
+
+# gateway_jar: $GATEWAY_JAR, else a jar built from clean here (a jar packaged over an old target/ keeps resources
+# deleted since). Never `install`: other checkouts share ~/.m2.
+gateway_jar() {
+  if [ -z "${GATEWAY_JAR:-}" ]; then
+    (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
+    GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
+  fi
+}
+
+# server_certificate: a throwaway listener certificate for localhost and *.localhost, $RUN/server.{crt,key}.
+server_certificate() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
+    -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+}
+
+# gatehouse_args PORT MANAGEMENT_PORT UPSTREAM_PORT: the options of every bench gateway (after gatehouse-setup.sh,
+# which sets $GATEHOUSE_YAML and $ISSUER), in the array GATEHOUSE_ARGS; the inventory is nginx's stub on UPSTREAM_PORT.
+gatehouse_args() {
+  GATEHOUSE_ARGS=(
+    --server.port="$1" --server.address=127.0.0.1
+    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
+    --management.server.port="$2" --management.server.address=127.0.0.1
+    --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench
+    --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem"
+    --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32
+    --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench
+    --gatehouse.inventory.url="http://127.0.0.1:$3" --gatehouse.inventory.token-uri="http://127.0.0.1:$3/token"
+    --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench
+  )
+}

@@ -27,18 +27,13 @@ done
 # Gatehouse is built from clean for every run unless GATEWAY_JAR names a jar: a jar packaged over an old target/
 # keeps resources deleted since (a removed logback-spring.xml was measured that way once).
 BARE_JAR=$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar 2>/dev/null | grep -v original | head -1 || true)
-if [ -z "${GATEWAY_JAR:-}" ]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
-  GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
-fi
+gateway_jar
 if [ -z "$BARE_JAR" ]; then
   "$ROOT/mvnw" -B -q -ntp -f "$BENCH/bare-scg/pom.xml" -DskipTests package
   BARE_JAR=$(ls "$BENCH"/bare-scg/target/bare-scg-*.jar | grep -v original | head -1)
 fi
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
-  -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+server_certificate
 source "$BENCH/gatehouse-setup.sh"
 
 start_nginx() { # name conf-template port; sets STARTED to the master's pid
@@ -80,17 +75,10 @@ start_bare() {
     --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key"
 }
 start_gatehouse() {
+  gatehouse_args 38445 38446 38180
   # shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options, e.g. a JFR recording for a profile
   PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-    --server.port=38445 --server.address=127.0.0.1 \
-    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-    --management.server.port=38446 --management.server.address=127.0.0.1 \
-    --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
-    --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-    --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-    --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-    --gatehouse.inventory.url=http://127.0.0.1:38180 --gatehouse.inventory.token-uri=http://127.0.0.1:38180/token \
-    --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench
+    "${GATEHOUSE_ARGS[@]}"
 }
 stop_java() { kill "$1"; wait "$1" 2>/dev/null || true; }
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }

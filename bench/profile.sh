@@ -29,14 +29,9 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-if [ -z "${GATEWAY_JAR:-}" ] && [ "$PROFILE_TARGET" != bare ]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
-  GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
-fi
+[ "$PROFILE_TARGET" = bare ] || gateway_jar
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
-  -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+server_certificate
 source "$BENCH/gatehouse-setup.sh"
 sed -e "s#__RUN__#$RUN#g" -e "s#127.0.0.1:38180#127.0.0.1:$UPSTREAM_PORT#" "$BENCH/nginx/upstream.conf" >"$RUN/upstream.conf"
 nginx -c "$RUN/upstream.conf" -p "$RUN" -e "$RUN/upstream-error.log" >"$RUN/upstream.out" 2>&1 &
@@ -53,16 +48,8 @@ if [ "$PROFILE_TARGET" = bare ]; then
     >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
 else
   # shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options
-  java -Xmx512m ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-    --server.port="$PORT" --server.address=127.0.0.1 \
-    --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-    --management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1 \
-    --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
-    --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-    --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-    --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-    --gatehouse.inventory.url="http://127.0.0.1:$UPSTREAM_PORT" --gatehouse.inventory.token-uri="http://127.0.0.1:$UPSTREAM_PORT/token" \
-    --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench \
+  gatehouse_args "$PORT" "$MANAGEMENT_PORT" "$UPSTREAM_PORT"
+  java -Xmx512m ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" "${GATEHOUSE_ARGS[@]}" \
     >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
 fi
 gatehouse_pid=$!

@@ -45,16 +45,9 @@ for tool in wrk nginx openssl python3 xxd jcmd; do
   command -v "$tool" >/dev/null || { echo "needs $tool (Debian: apt-get install -y wrk nginx-light xxd)" >&2; exit 2; }
 done
 
-# Built from clean unless GATEWAY_JAR names a jar (see load-run.sh: a jar packaged over an old target/ keeps
-# resources deleted since). Never `install`: other checkouts share ~/.m2.
-if [ -z "${GATEWAY_JAR:-}" ]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp -pl gateway -am -DskipTests clean package)
-  GATEWAY_JAR=$(ls "$ROOT"/gateway/target/gatehouse-gateway-*.jar | grep -v original | head -1)
-fi
+gateway_jar
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,DNS:*.localhost,IP:127.0.0.1" \
-  -keyout "$RUN/server.key" -out "$RUN/server.crt" 2>/dev/null
+server_certificate
 source "$BENCH/gatehouse-setup.sh"
 
 sed -e "s#__RUN__#$RUN#g" -e "s#127.0.0.1:38180#127.0.0.1:$UPSTREAM_PORT#" "$BENCH/nginx/upstream.conf" >"$RUN/upstream.conf"
@@ -64,16 +57,8 @@ wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 
 # The decision log (one JSON line per request) goes to its own file: ~0.5 KB a line, ~0.5 GB for a default run.
 # shellcheck disable=SC2086  # GATEHOUSE_JAVA_OPTS: extra JVM options
-java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
-  --server.port="$PORT" --server.address=127.0.0.1 \
-  --server.ssl.certificate="$RUN/server.crt" --server.ssl.certificate-private-key="$RUN/server.key" \
-  --management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1 \
-  --gatehouse.config="$GATEHOUSE_YAML" --gatehouse.issuer=https://gatehouse.bench \
-  --gatehouse.signing.keys[0].kid=bench --gatehouse.signing.keys[0].path="$RUN/signing.pem" \
-  --gatehouse.device-ca="$RUN/device-ca.crt" --gatehouse.trusted-proxies=127.0.0.1/32 \
-  --gatehouse.bearer.issuers[0].issuer-uri="$ISSUER" --gatehouse.bearer.issuers[0].audiences[0]=gatehouse-bench \
-  --gatehouse.inventory.url="http://127.0.0.1:$UPSTREAM_PORT" --gatehouse.inventory.token-uri="http://127.0.0.1:$UPSTREAM_PORT/token" \
-  --gatehouse.inventory.client-id=bench --gatehouse.inventory.client-secret=bench \
+gatehouse_args "$PORT" "$MANAGEMENT_PORT" "$UPSTREAM_PORT"
+java -Xmx"$HEAP" ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" "${GATEHOUSE_ARGS[@]}" \
   >"$RUN/gatehouse.out" 2>"$RUN/gatehouse.err" &
 gatehouse_pid=$!
 PIDS+=("$gatehouse_pid")
