@@ -7,13 +7,10 @@ import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
 import io.gatehouse.testsupport.DevPki;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,28 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardedCertificateCaReloadIT extends GatewayITSupport {
 
-    private static final String HIGH = """
-            {"id": "dev-9", "known": true, "managed": true, "trust": "high", "disk_encrypted": true,
-             "screen_lock": true, "os": "macOS", "os_version": "15.3", "owner": "pat@corp.example",
-             "reported_at": "2026-11-23T08:00:00Z"}""";
-
     @TempDir
     Path otherDir;
     private InventoryStub inventory;
 
     @Override
     protected String config(URI upstreamUri) {
-        return """
-                routes:
-                  - id: devices
-                    from: https://localhost
-                    to: %s
-                    policy:
-                      allow:
-                        - name: good-devices
-                          public: true
-                          device: { trust: high }
-                """.formatted(upstreamUri);
+        return ForwardedCertificateIT.devicesRoute(upstreamUri);
     }
 
     @Override
@@ -66,18 +48,16 @@ class ForwardedCertificateCaReloadIT extends GatewayITSupport {
     }
 
     private GatewayClient.Response forwarding(DevPki.Issued device) throws Exception {
-        String pem = URLEncoder.encode(Files.readString(device.certificatePem()), StandardCharsets.UTF_8)
-                .replace("+", "%20");
-        return client().get("/x", Map.of("Accept", "application/json", "X-Forwarded-Client-Cert", pem));
+        return ForwardedCertificateIT.forwarding(client(), device);
     }
 
     @Test
     void deviceCaWhenFileRotatedThenForwardedCertificatesJudgedByTheNewCa() throws Exception {
         DevPki.Issued oldLaptop = gateway.pki().issueDevice("old-ca-laptop");
-        inventory.posture(oldLaptop.sha256(), HIGH);
+        inventory.posture(oldLaptop.sha256(), ForwardedCertificateIT.HIGH);
         DevPki next = DevPki.create(otherDir, "next-device-ca");
         DevPki.Issued newLaptop = next.issueDevice("new-ca-laptop");
-        inventory.posture(newLaptop.sha256(), HIGH);
+        inventory.posture(newLaptop.sha256(), ForwardedCertificateIT.HIGH);
         Path deviceCa = gateway.pki().caPem();
         String oldCa = Files.readString(deviceCa);
         String newCa = Files.readString(next.caPem());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardedCertificateIT extends GatewayITSupport {
 
-    private static final String HIGH = """
+    static final String HIGH = """
             {"id": "dev-7", "known": true, "managed": true, "trust": "high", "disk_encrypted": true,
              "screen_lock": true, "os": "macOS", "os_version": "15.3", "owner": "pat@corp.example",
              "reported_at": "2026-11-23T08:00:00Z"}""";
@@ -32,6 +32,11 @@ class ForwardedCertificateIT extends GatewayITSupport {
 
     @Override
     protected String config(URI upstreamUri) {
+        return devicesRoute(upstreamUri);
+    }
+
+    /** One public route that needs a high-trust device. */
+    static String devicesRoute(URI upstreamUri) {
         return """
                 routes:
                   - id: devices
@@ -59,9 +64,14 @@ class ForwardedCertificateIT extends GatewayITSupport {
     }
 
     private GatewayClient.Response forwarding(DevPki.Issued device) throws Exception {
+        return forwarding(client(), device);
+    }
+
+    /** A request with {@code device}'s certificate in the header a trusted front proxy forwards. */
+    static GatewayClient.Response forwarding(GatewayClient client, DevPki.Issued device) throws Exception {
         String pem = URLEncoder.encode(Files.readString(device.certificatePem()), StandardCharsets.UTF_8)
                 .replace("+", "%20");
-        return client().get("/x", Map.of("Accept", "application/json", "X-Forwarded-Client-Cert", pem));
+        return client.get("/x", Map.of("Accept", "application/json", "X-Forwarded-Client-Cert", pem));
     }
 
     @Test
