@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ManifestLaunchIT {
 
-    private static final Path DIR = Kustomize.K8S.resolve("target/launch");
+    /**
+     * Under the system temp directory, not the module's target/: the pods run as uid 10001 and PostgreSQL as
+     * postgres, and a checkout's parent directories need not let them in (a clone under {@code mktemp -d} is 0700).
+     */
+    private static final Path DIR = traversableTempDir();
     private static final String HOST = "hello.corp.example";
 
     /**
@@ -445,6 +450,16 @@ class ManifestLaunchIT {
             throw new IllegalStateException("the launch needs root: it runs each pod as its runAsUser (setpriv), in"
                     + " its own mount namespace (unshare) for /etc/hosts, PostgreSQL as the postgres user, and binds"
                     + " port 443 on loopback; run scripts/test as root (CI does)");
+        }
+    }
+
+    private static Path traversableTempDir() {
+        try {
+            Path dir = Files.createTempDirectory("gatehouse-launch-");
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
