@@ -48,8 +48,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManifestLaunchIT {
 
     /**
-     * Under the system temp directory, not the module's target/: the pods run as uid 10001 and PostgreSQL as
-     * postgres, and a checkout's parent directories need not let them in (a clone under {@code mktemp -d} is 0700).
+     * Under /var/tmp, not the module's target/: the pods run as uid 10001 and PostgreSQL as postgres, and a checkout's
+     * parent directories need not let them in (a clone under {@code mktemp -d} is 0700). Not under /tmp: the pods
+     * mount an emptyDir there, and a root below a mount path would be rewritten again.
      */
     private static final Path DIR = traversableTempDir();
     private static final String HOST = "hello.corp.example";
@@ -455,7 +456,7 @@ class ManifestLaunchIT {
 
     private static Path traversableTempDir() {
         try {
-            Path dir = Files.createTempDirectory("gatehouse-launch-");
+            Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "gatehouse-launch-");
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             return dir;
         } catch (java.io.IOException e) {
