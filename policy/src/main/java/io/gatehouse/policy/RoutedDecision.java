@@ -31,9 +31,6 @@ public record RoutedDecision(Decision decision, @Nullable Route route, @Nullable
 
     /** How the shadow disagrees with the decision in force; null without a shadow or when both have one outcome. */
     public @Nullable Disagreement disagreement() {
-        if (shadow == null || shadow.outcome() == decision.outcome()) {
-            return null;
-        }
-        return shadow.outcome() == Outcome.ALLOW ? Disagreement.WOULD_ALLOW : Disagreement.WOULD_DENY;
+        return Disagreement.of(decision, shadow);
     }
 }
