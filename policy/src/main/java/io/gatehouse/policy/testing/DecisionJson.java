@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The decision as the CLI prints it (docs/design.md, "The policy CLI"): one JSON object with {@code decision},
- * {@code route}, {@code rule}, {@code mode}, {@code enforced} and {@code reasons} (the reason texts), in that order.
+ * {@code route}, {@code rule}, {@code mode}, {@code enforced} and {@code reasons} (the reason texts), in that order, then {@code remedies} when a refusing rule
+ * has one.
  */
 public final class DecisionJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +26,9 @@ public final class DecisionJson {
         m.put("mode", d.mode().wireName());
         m.put("enforced", d.enforced());
         m.put("reasons", d.reasons().stream().map(Reason::text).toList());
+        if (!d.remedies().isEmpty()) {
+            m.put("remedies", d.remedies());
+        }
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
