@@ -46,8 +46,8 @@ import reactor.core.publisher.Mono;
  *   <li>Otherwise answer: no route → 404; anonymous and no allow rule matched → 401 with
  *       {@code WWW-Authenticate: Bearer} (the route is not satisfied anonymously, and logging in might change the
  *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons and the
- *       refusing rules' remedies, as HTML for a browser or problem+json. An anonymous caller's 401 or 403 carries no policy ({@link VisibleReasons});
- *       the decision log has every reason.</li>
+ *       refusing rules' remedies, as HTML for a browser or problem+json. An anonymous caller's 401 or 403
+ *       carries no policy ({@link VisibleReasons}); the decision log has every reason.</li>
  * </ol>
  * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
  */

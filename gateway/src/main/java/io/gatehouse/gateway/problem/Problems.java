@@ -125,7 +125,8 @@ public final class Problems {
                   <p>%1$s</p>
                   <ul>
                 %2$s  </ul>
-                %6$s  <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for access.</p>
+                %6$s  <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for \
+                access.</p>
                 %5$s""".formatted(HtmlUtils.htmlEscape(problem.detail()), items,
                 HtmlUtils.htmlEscape(problem.requestId()), arrival(exchange), signedIn(exchange),
                 RemedyHtml.section(problem.remedies()));

@@ -80,7 +80,8 @@ class OcsfDecisionLogIT extends DecisionLogITSupport {
         assertThat(ocsf.path("action_id").asInt()).isEqualTo(1);
         assertThat(ocsf.path("status_id").asInt()).isEqualTo(1);
         assertThat(ocsf.path("policy").path("name").asText()).isEqualTo("anyone");
-        assertThat(ocsf.path("policy").path("version").asText()).isEqualTo(gatehouse.path("policy").path("version").asText());
+        assertThat(ocsf.path("policy").path("version").asText())
+                .isEqualTo(gatehouse.path("policy").path("version").asText());
         assertThat(ocsf.path("http_request").path("url").path("path").asText()).isEqualTo("/docs/a");
         assertThat(ocsf.path("http_request").path("user_agent").asText()).isEqualTo("probe/1.0");
         assertThat(ocsf.path("src_endpoint").path("ip").asText()).isEqualTo("127.0.0.1");

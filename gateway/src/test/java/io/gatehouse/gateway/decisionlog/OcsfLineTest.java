@@ -49,7 +49,8 @@ class OcsfLineTest {
         assertThat(line.path("metadata").path("uid").asText()).isEqualTo("5d0c1f9e-3b4a-4c8e-9a1b-2c3d4e5f6a7b");
         assertThat(line.path("actor").path("user").path("uid").asText()).isEqualTo("u-42");
         assertThat(line.path("actor").path("user").path("email_addr").asText()).isEqualTo("ada@corp.example");
-        assertThat(line.path("actor").path("user").path("groups").findValuesAsText("name")).containsExactly("eng", "oncall");
+        assertThat(line.path("actor").path("user").path("groups").findValuesAsText("name"))
+                .containsExactly("eng", "oncall");
         assertThat(line.path("actor").path("session").path("uid").asText()).hasSize(32);
         assertThat(line.path("http_request").path("url").path("url_string").asText())
                 .isEqualTo("https://wiki.corp.example/docs/a");

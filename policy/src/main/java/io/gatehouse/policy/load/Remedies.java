@@ -49,8 +49,8 @@ final class Remedies {
         // Look for other schemes outside the https links only: https://host:8443/x has a colon of its own.
         var other = OTHER_SCHEME.matcher(HTTPS_LINK.matcher(remedy).replaceAll(" "));
         if (other.find()) {
-            c.error(node, "remedy contains a %s: link; only https:// links are allowed (the deny page links those and "
-                    + "shows everything else as text)", other.group(1).toLowerCase(Locale.ROOT));
+            c.error(node, "remedy has a link with scheme %s:; only https:// links are allowed (the deny page links "
+                    + "those and shows everything else as text)", other.group(1).toLowerCase(Locale.ROOT));
             return null;
         }
         if (HTTPS_WITHOUT_HOST.matcher(remedy).find()) {
