@@ -71,6 +71,15 @@ class ExplainCommandTest {
     }
 
     @Test
+    void explainWhenRouteHasNoPolicyThenSaysItRefusesEveryRequest() {
+        Run run = run("explain", "--config", CONFIG, "--route", "unfinished");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).endsWith("Mode enforce: requests the policy denies are refused.\n"
+                + "The route has no policy: it refuses every request.\n");
+    }
+
+    @Test
     void explainWhenFormatJsonThenRulesWithConditionsAndRemedy() throws Exception {
         Run run = run("explain", "--config", CONFIG, "--route", "payroll", "--format", "json");
 
@@ -92,7 +101,7 @@ class ExplainCommandTest {
         Run run = run("explain", "--config", CONFIG, "--route", "payrol");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("no route with id \"payrol\"; the routes are: payroll, status");
+        assertThat(run.err()).contains("no route with id \"payrol\"; the routes are: payroll, status, unfinished");
         assertThat(run.out()).isEmpty();
     }
 
