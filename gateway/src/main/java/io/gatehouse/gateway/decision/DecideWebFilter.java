@@ -47,9 +47,9 @@ import reactor.core.publisher.Mono;
  *       {@code error="insufficient_user_authentication"}.</li>
  *   <li>Otherwise answer: no route → 404; anonymous and no allow rule matched → 401 with
  *       {@code WWW-Authenticate: Bearer} (the route is not satisfied anonymously, and logging in might change the
- *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons, as HTML for
- *       a browser or problem+json. An anonymous caller's 401 or 403 carries no policy ({@link VisibleReasons});
- *       the decision log has every reason.</li>
+ *       answer); else — an identified caller, or a named deny rule that matched — 403 with the reasons and the
+ *       refusing rules' remedies, as HTML for a browser or problem+json. An anonymous caller's 401 or 403
+ *       carries no policy ({@link VisibleReasons}); the decision log has every reason.</li>
  * </ol>
  * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
  */
@@ -132,7 +132,8 @@ public final class DecideWebFilter implements WebFilter, Ordered {
                     shown, id, route.id()));
         }
         return Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
-                "The access policy of " + route.id() + " does not allow this request.", shown, id, route.id()));
+                "The access policy of " + route.id() + " does not allow this request.", shown, id, route.id(),
+                VisibleReasons.remedies(context, decision)));
     }
 
     /** Route ids come from the config and directions are two, so the set of counters stays small. */

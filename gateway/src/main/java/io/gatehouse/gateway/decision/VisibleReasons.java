@@ -12,7 +12,8 @@ import java.util.List;
  * stand. The one exception is a caller that presented a device certificate: it still reads what concerns that device
  * (codes {@code device-*}: not enrolled, trust too low, disk not encrypted, inventory unreachable), so a managed
  * laptop can be fixed, but never a line that names a device owner or what a missing device would need. The
- * decision log always keeps every reason.
+ * decision log always keeps every reason. Remedies (a rule's {@code remedy:}) follow the same line: shown to a
+ * signed-in caller and to one that presented a device, never to a caller with neither.
  */
 final class VisibleReasons {
 
@@ -30,6 +31,11 @@ final class VisibleReasons {
             return List.of();
         }
         return decision.reasons().stream().filter(VisibleReasons::aboutThePresentedDevice).map(Reason::text).toList();
+    }
+
+    /** The remedies for the answer to this caller; empty when nothing may be shown. */
+    static List<String> remedies(RequestContext context, Decision decision) {
+        return context.identity() != null || context.device() != null ? decision.remedies() : List.of();
     }
 
     private static boolean aboutThePresentedDevice(Reason reason) {

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The decision-log writer with its stdout sink ({@link DecisionLogSink}) and bounds
+ * The decision-log writer with its sinks ({@code gatehouse.decision-log.sinks}, default stdout in the Gatehouse
+ * format: {@link FormattedSinks}, {@link DecisionLogSink}) and bounds
  * ({@code gatehouse.decision-log.queue-capacity}, default 65536 lines; {@code queue-max-bytes}, default 16MB;
  * {@code drain-timeout}, default 10s), its health component {@code decisionLog}, and the RECORD stage.
  */
@@ -27,8 +28,7 @@ class DecisionLogConfiguration {
 
     @Bean
     DecisionLogWriter decisionLogWriter(DecisionLogProperties properties, MeterRegistry meters) {
-        return new DecisionLogWriter(properties.limits(),
-                DecisionLogSink.forLogger(DecisionLogWriter.LOGGER), meters);
+        return new DecisionLogWriter(properties.limits(), FormattedSinks.of(properties.sinks()), meters);
     }
 
     /** Health component {@code decisionLog}: DOWN while the sink refuses lines. */

@@ -27,10 +27,11 @@ import reactor.core.publisher.Mono;
  * Spring's {@link ProblemDetail}, in one schema:
  * <pre>
  * {"type":"urn:gatehouse:problem:CODE","title":"...","status":403,"detail":"...",
- *  "code":"CODE","request_id":"...","route":"...","reasons":["..."]}
+ *  "code":"CODE","request_id":"...","route":"...","reasons":["..."],"remedies":["..."]}
  * </pre>
  * {@code code} is the stable code (also the end of {@code type}); {@code route} is there only when a route was
- * decided; {@code reasons} is always there, possibly empty. A browser that asks for {@code text/html} gets a small HTML
+ * decided; {@code reasons} is always there, possibly empty; {@code remedies} (the refusing rules' {@code remedy:}
+ * texts) only when there is one to show. A browser that asks for {@code text/html} gets a small HTML
  * page with the same content instead ({@link #write}). Reasons are human lines; they never contain a credential. The
  * request id is also in the {@code X-Request-Id} response header (set by RECORD).
  */
@@ -51,7 +52,7 @@ public final class Problems {
      * the decided route (null when none was).
      */
     public record Problem(HttpStatus status, String code, String title, String detail, List<String> reasons,
-                          String requestId, @Nullable String route) {
+                          String requestId, @Nullable String route, List<String> remedies) {
 
         public Problem {
             Objects.requireNonNull(status, "status");
@@ -60,6 +61,13 @@ public final class Problems {
             Objects.requireNonNull(detail, "detail");
             reasons = List.copyOf(reasons);
             Objects.requireNonNull(requestId, "requestId");
+            remedies = List.copyOf(remedies);
+        }
+
+        /** An answer without remedies. */
+        public Problem(HttpStatus status, String code, String title, String detail, List<String> reasons,
+                       String requestId, @Nullable String route) {
+            this(status, code, title, detail, reasons, requestId, route, List.of());
         }
 
         /**
@@ -93,6 +101,9 @@ public final class Problems {
             detail.setProperty("route", problem.route());
         }
         detail.setProperty("reasons", problem.reasons());
+        if (!problem.remedies().isEmpty()) {
+            detail.setProperty("remedies", problem.remedies());
+        }
         return detail;
     }
 
@@ -114,9 +125,11 @@ public final class Problems {
                   <p>%1$s</p>
                   <ul>
                 %2$s  </ul>
-                  <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for access.</p>
+                %6$s  <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for \
+                access.</p>
                 %5$s""".formatted(HtmlUtils.htmlEscape(problem.detail()), items,
-                HtmlUtils.htmlEscape(problem.requestId()), arrival(exchange), signedIn(exchange));
+                HtmlUtils.htmlEscape(problem.requestId()), arrival(exchange), signedIn(exchange),
+                RemedyHtml.section(problem.remedies()));
         return writeBody(exchange, problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
                 HtmlPage.render(problem.title(), body));
     }

@@ -16,6 +16,11 @@ public final class AllCriterion implements Criterion {
         this.parts = parts.toArray(Criterion[]::new);
     }
 
+    /** The parts, in the order written: a rule's own criteria for {@code gatehouse-policy explain}. */
+    public List<Criterion> parts() {
+        return List.of(parts);
+    }
+
     @Override
     public boolean test(Request request) {
         for (Criterion part : parts) {
@@ -43,5 +48,10 @@ public final class AllCriterion implements Criterion {
             reasons.addAll(m.reasons());
         }
         return new Match(true, reasons == null ? List.of() : reasons);
+    }
+
+    @Override
+    public String describe() {
+        return Phrases.all(java.util.Arrays.stream(parts).map(Criterion::describe).toList());
     }
 }

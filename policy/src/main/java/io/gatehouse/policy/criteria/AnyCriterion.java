@@ -38,4 +38,10 @@ public final class AnyCriterion implements Criterion {
         }
         return new Match(false, failed);
     }
+
+    @Override
+    public String describe() {
+        return "at least one of: " + String.join(" OR ", java.util.Arrays.stream(parts)
+                .map(p -> "(" + p.describe() + ")").toList());
+    }
 }

@@ -40,4 +40,9 @@ public final class AuthenticatedCriterion implements Criterion {
                 : Match.fails("identity-present", "user " + who + " is authenticated, rule " + rule
                 + " needs an anonymous request");
     }
+
+    @Override
+    public String describe() {
+        return wanted ? "any signed-in user (session or bearer token)" : "only anonymous requests (nobody signed in)";
+    }
 }

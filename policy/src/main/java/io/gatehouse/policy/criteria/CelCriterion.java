@@ -92,4 +92,9 @@ public final class CelCriterion implements Criterion {
                 ? Match.holds("cel", "cel expression " + expression + " is true")
                 : Match.fails("cel-false", "cel expression " + expression + " is false, rule " + rule + " needs true");
     }
+
+    @Override
+    public String describe() {
+        return "the CEL expression `" + expression + "` is true";
+    }
 }

@@ -88,4 +88,9 @@ public final class ClaimsCriterion extends IdentityCriterion {
         }
         return holds;
     }
+
+    @Override
+    public String describe() {
+        return "the user's token has the claims " + describe(wanted);
+    }
 }

@@ -7,7 +7,6 @@ import io.gatehouse.policy.Request;
  * thread-safe and does not throw: it answers {@link Match#holds} or {@link Match#fails} with the reasons that
  * explain it. A criterion class is named after its key ({@code source_ips} → {@link SourceIpsCriterion}).
  */
-@FunctionalInterface
 public interface Criterion {
     Match evaluate(Request request);
 
@@ -19,4 +18,10 @@ public interface Criterion {
     default boolean test(Request request) {
         return evaluate(request).holds();
     }
+
+    /**
+     * What the criterion asks for, as a plain clause a reviewer reads in an access review ("the user is in one of
+     * the groups eng, oncall"; "the device's trust is at least high"): its values as written, no YAML syntax.
+     */
+    String describe();
 }

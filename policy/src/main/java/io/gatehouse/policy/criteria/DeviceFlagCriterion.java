@@ -64,4 +64,10 @@ public final class DeviceFlagCriterion extends DeviceCriterion {
     Match evaluate(DevicePosture device, Request request) {
         return flag.read.test(device) == wanted ? holds : fails;
     }
+
+    @Override
+    public String describe() {
+        return "the device " + (wanted ? "is " : "is not ") + flag.key().replace('_', ' ')
+                + (flag == Flag.KNOWN ? " to the device inventory" : "");
+    }
 }

@@ -81,4 +81,9 @@ public final class DomainsCriterion extends IdentityCriterion {
                 : Match.fails("email-domain-not-allowed", "email domain is " + domain + ", rule " + rule
                 + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the user's email domain is one of " + Phrases.list(domains);
+    }
 }

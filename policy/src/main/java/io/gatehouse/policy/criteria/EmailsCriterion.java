@@ -73,4 +73,9 @@ public final class EmailsCriterion extends IdentityCriterion {
                 ? Match.holds("email", "email " + email + " is one of " + listed)
                 : Match.fails("email-not-allowed", "email is " + email + ", rule " + rule + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the user's email is one of " + Phrases.list(emails);
+    }
 }

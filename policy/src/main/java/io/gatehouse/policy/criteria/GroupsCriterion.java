@@ -58,4 +58,9 @@ public final class GroupsCriterion extends IdentityCriterion {
         return Match.fails("group-missing", "user " + who(identity) + " is in groups " + mine + ", rule " + rule
                 + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the user is in one of the groups " + Phrases.list(groups);
+    }
 }

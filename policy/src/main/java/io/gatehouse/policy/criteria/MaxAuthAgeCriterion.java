@@ -59,4 +59,9 @@ public final class MaxAuthAgeCriterion extends IdentityCriterion {
                 ? Match.holds("auth-age", "login is " + ageText + " old, at most " + maxText)
                 : Match.fails(TOO_OLD, "login is " + ageText + " old, rule " + rule + " needs at most " + maxText);
     }
+
+    @Override
+    public String describe() {
+        return "the user signed in at most " + maxText + " ago";
+    }
 }

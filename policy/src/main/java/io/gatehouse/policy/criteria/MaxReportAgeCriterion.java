@@ -51,4 +51,9 @@ public final class MaxReportAgeCriterion extends DeviceCriterion {
                 : Match.fails("device-report-too-old", "device report is " + Durations.human(age) + " old, rule "
                 + rule + " needs at most " + maxText);
     }
+
+    @Override
+    public String describe() {
+        return "the device's posture report is at most " + maxText + " old";
+    }
 }

@@ -64,4 +64,9 @@ public final class MethodsCriterion implements Criterion {
         }
         return Match.fails("method-not-allowed", "method is " + method + ", rule " + rule + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the method is one of " + String.join(", ", methods);
+    }
 }

@@ -126,4 +126,9 @@ public final class MinOsVersionCriterion extends DeviceCriterion {
                 : Match.fails("device-os-too-old", "device " + os + " version is " + version + ", rule " + rule
                 + " needs at least " + need);
     }
+
+    @Override
+    public String describe() {
+        return "the device's OS version is at least " + Phrases.pairs(written);
+    }
 }

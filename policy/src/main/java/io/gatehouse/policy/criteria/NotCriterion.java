@@ -22,4 +22,9 @@ public final class NotCriterion implements Criterion {
     public Match evaluate(Request request) {
         return inner.evaluate(request).negate();
     }
+
+    @Override
+    public String describe() {
+        return "NOT (" + inner.describe() + ")";
+    }
 }

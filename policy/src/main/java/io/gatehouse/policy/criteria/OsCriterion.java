@@ -45,4 +45,9 @@ public final class OsCriterion extends DeviceCriterion {
         return Match.fails("device-os-not-allowed", "device os is " + (os == null ? "unknown" : os) + ", rule "
                 + rule + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the device runs one of " + Phrases.list(names);
+    }
 }

@@ -60,4 +60,9 @@ public final class OwnerIsUserCriterion extends DeviceCriterion {
         return Match.fails("device-owner-mismatch", "device owner is " + ownerText + ", user is " + userText
                 + ", rule " + rule + " needs " + (wanted ? "the same" : "a different one"));
     }
+
+    @Override
+    public String describe() {
+        return wanted ? "the device is owned by the signed-in user" : "the device is not owned by the signed-in user";
+    }
 }

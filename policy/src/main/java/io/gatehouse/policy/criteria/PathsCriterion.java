@@ -85,4 +85,10 @@ public final class PathsCriterion implements Criterion {
         }
         return Match.fails("path-not-matched", "path is " + path + ", rule " + rule + " needs one of " + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the path matches one of " + Phrases.list(java.util.Arrays.asList(globs))
+                + (ignoreCase ? " (ignoring letter case)" : "");
+    }
 }

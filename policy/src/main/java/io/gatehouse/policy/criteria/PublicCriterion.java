@@ -34,4 +34,9 @@ public final class PublicCriterion implements Criterion {
     public Match evaluate(Request request) {
         return HOLDS;
     }
+
+    @Override
+    public String describe() {
+        return "anyone, signed in or not (public: no login required)";
+    }
 }

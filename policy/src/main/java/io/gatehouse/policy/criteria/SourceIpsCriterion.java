@@ -67,4 +67,9 @@ public final class SourceIpsCriterion implements Criterion {
         return Match.fails("source-ip-not-allowed", "source ip is " + ip + ", rule " + rule + " needs one of "
                 + listed);
     }
+
+    @Override
+    public String describe() {
+        return "the source IP is in one of " + Phrases.list(java.util.Arrays.asList(ranges));
+    }
 }

@@ -134,4 +134,9 @@ public final class TimeCriterion implements Criterion {
                 ? Match.holds("time", "time " + now + " is within " + window)
                 : Match.fails("time-outside-window", "time is " + now + ", rule " + rule + " needs " + window);
     }
+
+    @Override
+    public String describe() {
+        return "the time is within " + window;
+    }
 }

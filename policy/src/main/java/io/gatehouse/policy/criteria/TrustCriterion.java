@@ -58,4 +58,9 @@ public final class TrustCriterion extends DeviceCriterion {
                 : Match.fails("device-trust-too-low", "device trust is " + have.wireName() + ", rule " + rule
                         + " needs " + min.wireName());
     }
+
+    @Override
+    public String describe() {
+        return "the device's trust is at least " + min.wireName();
+    }
 }

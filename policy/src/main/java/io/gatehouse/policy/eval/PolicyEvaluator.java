@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>every deny rule in order; the first that holds wins: deny, with that rule's holding reasons;</li>
  *   <li>every allow rule in order; the first that holds allows, with its holding reasons;</li>
  *   <li>otherwise deny with "no allow rule matched" followed by each allow rule's failing reasons (the first
- *       criterion that failed in it), each distinct reason once.</li>
+ *       criterion that failed in it), each distinct reason once.
+ *   <li>a deny carries the remedies of the rules that refused: the winning deny rule's, or every allow rule's.</li>
  * </ol>
  * A route without rules denies everything. In audit mode a deny is not enforced. A route's shadow policy is decided
  * by the same steps ({@link #decideShadow}). Pure and thread-safe.
@@ -53,7 +54,8 @@ public final class PolicyEvaluator {
         // Find the deciding rule with the allocation-free test(); build reasons only for the rules that decide.
         for (Rule rule : policy.deny()) {
             if (rule.test(request)) {
-                return deny(route, rule.name(), rule.evaluate(request).reasons());
+                return deny(route, rule.name(), rule.evaluate(request).reasons(),
+                        rule.remedy() == null ? List.of() : List.of(rule.remedy()));
             }
         }
         for (Rule rule : policy.allow()) {
@@ -64,7 +66,11 @@ public final class PolicyEvaluator {
         }
         List<Reason> failed = new ArrayList<>();
         failed.add(NO_ALLOW);
+        List<String> remedies = new ArrayList<>(0);
         for (Rule rule : policy.allow()) {
+            if (rule.remedy() != null && !remedies.contains(rule.remedy())) {
+                remedies.add(rule.remedy());
+            }
             for (Reason reason : rule.evaluate(request).reasons()) {
                 // device notes follow every failing device criterion; say them once
                 if (!failed.contains(reason)) {
@@ -72,7 +78,7 @@ public final class PolicyEvaluator {
                 }
             }
         }
-        return deny(route, null, failed);
+        return deny(route, null, failed, remedies);
     }
 
     /** The decision for a URL that no route serves. */
@@ -94,6 +100,12 @@ public final class PolicyEvaluator {
     }
 
     private static Decision deny(Route route, @org.jspecify.annotations.Nullable String rule, List<Reason> reasons) {
-        return new Decision(Outcome.DENY, route.id(), rule, route.mode(), route.mode() == Mode.ENFORCE, reasons);
+        return deny(route, rule, reasons, List.of());
+    }
+
+    private static Decision deny(Route route, @org.jspecify.annotations.Nullable String rule, List<Reason> reasons,
+                                 List<String> remedies) {
+        return new Decision(Outcome.DENY, route.id(), rule, route.mode(), route.mode() == Mode.ENFORCE, reasons,
+                remedies);
     }
 }

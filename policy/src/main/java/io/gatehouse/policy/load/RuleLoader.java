@@ -38,7 +38,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Reads one rule mapping: {@code name} plus criteria keys, each handed to the criterion class named after it.
+ * Reads one rule mapping: {@code name}, an optional {@code remedy} ({@link Remedies}) plus criteria keys, each handed
+ * to the criterion class named after it.
  * Nested rules ({@code all}, {@code any}, {@code not}) have criteria keys only. A rule without criteria is an
  * error: it would match every request, and {@code public: true} says that explicitly.
  */
@@ -87,6 +88,7 @@ final class RuleLoader {
     static {
         List<String> keys = new ArrayList<>();
         keys.add("name");
+        keys.add("remedy");
         keys.addAll(CRITERIA.keySet());
         TOP_KEYS = List.copyOf(keys);
     }
@@ -111,7 +113,21 @@ final class RuleLoader {
             c.error(node, "missing key \"name\"; every rule needs a name for decisions and logs");
         }
         Criterion body = criteria(node, c.forRule(name == null ? "?" : name), true);
-        return name == null || body == null ? null : new Rule(name, body);
+        Node remedyNode = valueOf(map, "remedy");
+        String remedy = remedyNode == null ? null : Remedies.parse(remedyNode, c.key("remedy"));
+        if (remedyNode != null && remedy == null) {
+            return null;
+        }
+        return name == null || body == null ? null : new Rule(name, body, remedy);
+    }
+
+    private static @Nullable Node valueOf(MappingNode map, String key) {
+        for (NodeTuple t : map.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
     }
 
     /** The rule's name as written, for duplicate checks; null when absent or not a text. */
@@ -136,7 +152,7 @@ final class RuleLoader {
         List<Criterion> parts = new ArrayList<>();
         boolean ok = true;
         for (Map.Entry<String, Nodes.Entry> e : map.entrySet()) {
-            if (e.getKey().equals("name")) {
+            if (e.getKey().equals("name") || e.getKey().equals("remedy")) {
                 continue;
             }
             Criterion parsed = CRITERIA.get(e.getKey()).parse(e.getValue().value(), c.key(e.getKey()));
@@ -145,7 +161,8 @@ final class RuleLoader {
                 parts.add(parsed);
             }
         }
-        int written = ((MappingNode) node).getValue().size() - (map.containsKey("name") ? 1 : 0);
+        int written = ((MappingNode) node).getValue().size() - (map.containsKey("name") ? 1 : 0)
+                - (map.containsKey("remedy") ? 1 : 0);
         if (ok && parts.isEmpty() && written == 0) {
             c.error(node, "a rule needs at least one criterion (use public: true to allow everyone)");
             return null;

@@ -14,6 +14,7 @@ import java.util.Map;
  * for a route with a shadow policy, then {@code shadow}: the shadow's {@code decision}, {@code rule}, {@code reasons}
  * and {@code disagreement} ({@code would-allow}, {@code would-deny}, or null when both decide alike), the shape of
  * the decision log's {@code shadow} member (docs/decision-log.schema.json).
+ * {@code remedies} follows {@code reasons} when a refusing rule has one.
  */
 public final class DecisionJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +49,9 @@ public final class DecisionJson {
         m.put("mode", d.mode().wireName());
         m.put("enforced", d.enforced());
         m.put("reasons", d.reasons().stream().map(Reason::text).toList());
+        if (!d.remedies().isEmpty()) {
+            m.put("remedies", d.remedies());
+        }
         return m;
     }
 

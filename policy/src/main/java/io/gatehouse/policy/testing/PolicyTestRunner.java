@@ -35,14 +35,14 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * Runs a policy test file (format in docs/policy.md): {@code config} (a path relative to the test file, or an
  * inline mapping with {@code routes:}) and {@code cases}, each a {@code name}, a {@code request} in the REQUEST.json
  * shape and an {@code expect} with {@code decision} and optionally {@code rule}, {@code route}, {@code enforced},
- * {@code reasons} (exact texts, in order), {@code codes} and {@code shadow}: null for "the route has no shadow
+ * {@code reasons} (exact texts, in order), {@code codes}, {@code remedies} and {@code shadow}: null for "the route has no shadow
  * policy", or what the shadow decides, with {@code decision} and optionally {@code rule}, {@code reasons}, {@code codes}. {@code gatehouse-policy test} and the JUnit case
  * runner both use this class. A broken test file is reported as a failed file, never thrown; only an unreadable
  * file throws {@link IOException}.
  */
 public final class PolicyTestRunner {
     private static final Set<String> EXPECT = Set.of("decision", "rule", "route", "enforced", "reasons", "codes",
-            "shadow");
+            "shadow", "remedies");
     private static final Set<String> EXPECT_SHADOW = Set.of("decision", "rule", "reasons", "codes");
 
     /** The outcome of one case; {@code problems} is empty when it passed. */
@@ -161,6 +161,9 @@ public final class PolicyTestRunner {
         }
         if (expect.containsKey("codes")) {
             compare(problems, "codes", expect.get("codes"), d.reasons().stream().map(Reason::code).toList());
+        }
+        if (expect.containsKey("remedies")) {
+            compare(problems, "remedies", expect.get("remedies"), d.remedies());
         }
         if (expect.containsKey("shadow")) {
             shadow(problems, expect.get("shadow"), routed.shadow());
