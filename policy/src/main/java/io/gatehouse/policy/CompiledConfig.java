@@ -3,6 +3,7 @@ package io.gatehouse.policy;
 import io.gatehouse.policy.eval.PolicyEvaluator;
 import io.gatehouse.policy.eval.RouteTable;
 import io.gatehouse.policy.model.Route;
+import io.gatehouse.policy.model.Rule;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,11 +21,13 @@ public final class CompiledConfig {
     private final List<Route> routes;
     private final RouteTable table;
     private final String version;
+    private final ClaimsRead claimsRead;
 
     public CompiledConfig(List<Route> routes, String version) {
         this.routes = List.copyOf(routes);
         this.table = new RouteTable(this.routes);
         this.version = Objects.requireNonNull(version, "version");
+        this.claimsRead = claimsRead(this.routes);
     }
 
     /**
@@ -58,6 +61,27 @@ public final class CompiledConfig {
     /** The sha256 (hex) of the loaded file's bytes, for the decision log's {@code policy.version}. */
     public String version() {
         return version;
+    }
+
+    /**
+     * The token claims some rule of this config can read ({@link ClaimsRead}): what the decision log captures of a
+     * caller's claims, and what a replay needs a line to have captured.
+     */
+    public ClaimsRead claimsRead() {
+        return claimsRead;
+    }
+
+    private static ClaimsRead claimsRead(List<Route> routes) {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Route route : routes) {
+            for (Rule rule : route.policy().deny()) {
+                read = read.plus(rule.body().claimsRead());
+            }
+            for (Rule rule : route.policy().allow()) {
+                read = read.plus(rule.body().claimsRead());
+            }
+        }
+        return read;
     }
 
     public static String sha256(byte[] bytes) {

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
 import java.util.ArrayList;
@@ -37,5 +38,14 @@ public final class AnyCriterion implements Criterion {
             failed.addAll(m.reasons());
         }
         return new Match(false, failed);
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Criterion part : parts) {
+            read = read.plus(part.claimsRead());
+        }
+        return read;
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Request;
 
 /**
@@ -18,5 +19,13 @@ public interface Criterion {
      */
     default boolean test(Request request) {
         return evaluate(request).holds();
+    }
+
+    /**
+     * The token claims this criterion can read ({@link ClaimsRead}), for the decision log's facts and the replay's
+     * check that a line captured them; none unless the criterion looks at claims or nests criteria that do.
+     */
+    default ClaimsRead claimsRead() {
+        return ClaimsRead.NONE;
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Request;
 
 /**
@@ -21,5 +22,10 @@ public final class NotCriterion implements Criterion {
     @Override
     public Match evaluate(Request request) {
         return inner.evaluate(request).negate();
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        return inner.claimsRead();
     }
 }
