@@ -3,6 +3,7 @@ package io.gatehouse.gateway.decisionlog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.gatehouse.policy.replay.DecisionFacts;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -11,10 +12,11 @@ import org.jspecify.annotations.Nullable;
  * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
  * JSON written is the same as the documented shape. Only {@code who.session} is left out when absent; every other
  * member is written, as {@code null} when unknown. No member carries a header value other than the User-Agent, nor the
- * query string, so no token, cookie or assertion can reach the log.
+ * query string, so no token, cookie or assertion can reach the log. {@code facts} is the request the policy decided
+ * ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null when the policy did not decide.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "where", "result", "policy",
-        "assertion_jti"})
+        "assertion_jti", "facts"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -25,7 +27,8 @@ public record DecisionLogEvent(
         @JsonProperty("where") Where where,
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
-        @JsonProperty("assertion_jti") @Nullable String assertionJti) {
+        @JsonProperty("assertion_jti") @Nullable String assertionJti,
+        @JsonProperty("facts") @Nullable DecisionFacts facts) {
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");

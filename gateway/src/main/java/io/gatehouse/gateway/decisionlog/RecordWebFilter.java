@@ -11,6 +11,7 @@ import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.replay.DecisionFacts;
 import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,9 +52,11 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     private final PublicListener publicListener;
     private final RequestTracer tracer;
     private final RequestTimers timers;
+    private final DecisionFactsProperties facts;
 
     public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
-                           RequestTracer tracer, RequestTimers timers) {
+                           RequestTracer tracer, RequestTimers timers, DecisionFactsProperties facts) {
+        this.facts = Objects.requireNonNull(facts, "facts");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.timers = Objects.requireNonNull(timers, "timers");
@@ -135,17 +138,23 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         String version = context.policyVersion();
         return line(started, context.requestId(), context.trace().isValid() ? context.trace().getTraceId() : null,
                 who(context), what, why(context), where, status, (System.nanoTime() - context.startNanos()) / 1e6,
-                version != null ? version : config.current().version(), context.assertionJti());
+                version != null ? version : config.current().version(), context.assertionJti(), facts(context));
+    }
+
+    /** The request the policy decided, as the facts settings allow; null when the policy did not decide. */
+    private @Nullable DecisionFacts facts(RequestContext context) {
+        RequestContext.Asked asked = context.asked();
+        return asked == null || context.decided() == null ? null : facts.facts(asked.request(), asked.claimsRead());
     }
 
     /** One decision-log line in docs/design.md's shape; also used for the requests Netty refused (DecoderRejections). */
     static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
                                  DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
                                  DecisionLogEvent.Where where, int status, double latencyMs, String policyVersion,
-                                 @Nullable String assertionJti) {
+                                 @Nullable String assertionJti, @Nullable DecisionFacts facts) {
         return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, where,
                 new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
-                new DecisionLogEvent.Policy(policyVersion), assertionJti);
+                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts);
     }
 
     static DecisionLogEvent.Who who(RequestContext context) {
