@@ -2,6 +2,7 @@ package io.gatehouse.gateway;
 
 import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
@@ -48,12 +49,18 @@ public final class RequestContext {
     /**
      * DECIDE's result: the decision with the route it was made for and the version of the config that made it, both
      * from the same config snapshot, so that a reload between DECIDE and forwarding cannot send a request decided under
-     * one config to an upstream of another. {@code route} is null when no route matched.
+     * one config to an upstream of another. {@code route} is null when no route matched. {@code shadow} is what the
+     * route's shadow policy would have decided (docs/policy.md, "Shadow policy"), null without one; it never acts.
      */
-    public record Decided(Decision decision, @Nullable Route route, String policyVersion) {
+    public record Decided(Decision decision, @Nullable Route route, String policyVersion, @Nullable Decision shadow) {
         public Decided {
             Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(policyVersion, "policyVersion");
+        }
+
+        /** How the shadow disagrees with the decision; null without a shadow or when both decided alike. */
+        public @Nullable Disagreement disagreement() {
+            return Disagreement.of(decision, shadow);
         }
     }
 
@@ -184,9 +191,14 @@ public final class RequestContext {
     /** The sha256 of the gatehouse.yaml that decided, or null before DECIDE. */
     public @Nullable String policyVersion() { return decided == null ? null : decided.policyVersion(); }
 
-    /** Records DECIDE's result ({@link Decided}). Once per request. */
+    /** Records DECIDE's result ({@link Decided}) for a route without a shadow policy. Once per request. */
     public void decided(Decision decision, @Nullable Route route, String policyVersion) {
-        this.decided = once(decided, new Decided(decision, route, policyVersion), "decision");
+        decided(decision, route, policyVersion, null);
+    }
+
+    /** Records DECIDE's result ({@link Decided}) with the shadow policy's decision. Once per request. */
+    public void decided(Decision decision, @Nullable Route route, String policyVersion, @Nullable Decision shadow) {
+        this.decided = once(decided, new Decided(decision, route, policyVersion, shadow), "decision");
     }
 
     /** The request DECIDE asked the policy about, or null before DECIDE (or when it did not judge this request). */

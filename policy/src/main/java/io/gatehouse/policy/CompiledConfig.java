@@ -2,6 +2,7 @@ package io.gatehouse.policy;
 
 import io.gatehouse.policy.eval.PolicyEvaluator;
 import io.gatehouse.policy.eval.RouteTable;
+import io.gatehouse.policy.model.Policy;
 import io.gatehouse.policy.model.Route;
 import io.gatehouse.policy.model.Rule;
 import java.net.URI;
@@ -31,22 +32,35 @@ public final class CompiledConfig {
     }
 
     /**
-     * Selects the route for the request's URL and evaluates its policy; no route is a deny with route null, and so
-     * is a path that names a route's prefix only in other letter case ({@link RouteTable}).
+     * Selects the route for the request's URL and evaluates its policy (never its shadow: {@link #decideRouted}); no
+     * route is a deny with route null, and so is a path that names a route's prefix only in other letter case
+     * ({@link RouteTable}).
      */
     public Decision decide(Request request) {
-        return decideRouted(request).decision();
+        RouteTable.Lookup lookup = table.lookup(request.url());
+        return lookup.route() != null ? PolicyEvaluator.decide(lookup.route(), request) : unrouted(request, lookup);
     }
 
-    /** As {@link #decide}, with the route the decision was made for (null when none served the request). */
+    /**
+     * As {@link #decide}, with the route the decision was made for (null when none served the request) and, when
+     * that route has a shadow policy, what the shadow would decide (docs/policy.md, "Shadow policy"), from the same
+     * route lookup. A route without a shadow evaluates nothing more.
+     */
     public RoutedDecision decideRouted(Request request) {
         RouteTable.Lookup lookup = table.lookup(request.url());
-        if (lookup.route() != null) {
-            return new RoutedDecision(PolicyEvaluator.decide(lookup.route(), request), lookup.route());
+        Route route = lookup.route();
+        if (route != null) {
+            Decision decision = PolicyEvaluator.decide(route, request);
+            return new RoutedDecision(decision, route,
+                    route.shadow() == null ? null : PolicyEvaluator.decideShadow(route, request));
         }
-        return new RoutedDecision(lookup.caseMismatch() != null
+        return new RoutedDecision(unrouted(request, lookup), null);
+    }
+
+    private static Decision unrouted(Request request, RouteTable.Lookup lookup) {
+        return lookup.caseMismatch() != null
                 ? PolicyEvaluator.routeCaseMismatch(request, lookup.caseMismatch())
-                : PolicyEvaluator.noRoute(request), null);
+                : PolicyEvaluator.noRoute(request);
     }
 
     /** The route serving {@code url}: host, effective port, longest path prefix at a segment boundary. */
@@ -56,6 +70,11 @@ public final class CompiledConfig {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /** How many routes carry a shadow policy. */
+    public long shadowedRoutes() {
+        return routes.stream().filter(r -> r.shadow() != null).count();
     }
 
     /** The sha256 (hex) of the loaded file's bytes, for the decision log's {@code policy.version}. */
@@ -74,12 +93,22 @@ public final class CompiledConfig {
     private static ClaimsRead claimsRead(List<Route> routes) {
         ClaimsRead read = ClaimsRead.NONE;
         for (Route route : routes) {
-            for (Rule rule : route.policy().deny()) {
-                read = read.plus(rule.body().claimsRead());
+            read = read.plus(claimsRead(route.policy()));
+            if (route.shadow() != null) {
+                // a shadow is decided on live traffic too: its claims are facts a replay of its verdict needs
+                read = read.plus(claimsRead(route.shadow()));
             }
-            for (Rule rule : route.policy().allow()) {
-                read = read.plus(rule.body().claimsRead());
-            }
+        }
+        return read;
+    }
+
+    private static ClaimsRead claimsRead(Policy policy) {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Rule rule : policy.deny()) {
+            read = read.plus(rule.body().claimsRead());
+        }
+        for (Rule rule : policy.allow()) {
+            read = read.plus(rule.body().claimsRead());
         }
         return read;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.policy.load.PolicyLoader;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +46,21 @@ class ClaimsReadTest {
             assertThat(read.all()).isFalse();
             assertThat(read.names()).isEqualTo(expected.equals("-") ? List.of() : List.of(expected.split(" ")));
         }
+    }
+
+    @Test
+    void claimsReadWhenARouteHasAShadowThenItsClaimsAreReadToo() {
+        ClaimsRead read = PolicyLoader.load("gatehouse.yaml", """
+                routes:
+                  - id: app
+                    from: https://app.corp.example
+                    to: http://app.internal
+                    policy:
+                      allow: [{name: r, claims: {dept: [eng]}}]
+                    shadow:
+                      allow: [{name: r, cel: 'identity.claims.acr[0] == "mfa"'}]
+                """).config().claimsRead();
+
+        assertThat(read.names()).containsExactly("acr", "dept");
     }
 }

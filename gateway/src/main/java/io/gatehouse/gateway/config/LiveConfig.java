@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * "Configuration": hot reload). {@link #reload()} reads the file, builds a complete new config (parse, validate,
  * compile) and only then swaps it in; when loading fails, every error is logged, the failure is counted in
  * {@code gatehouse_config_reload_failures_total}, and the last good config stays. Each request reads
- * {@link #current()} once, so it is decided entirely under one config.
+ * {@link #current()} once, so it is decided entirely under one config. Routes' shadow policies are part of the file:
+ * they are reloaded, checked and kept with it, so a broken shadow keeps the whole last good file.
  *
  * <p>A changed file is loaded only once it has settled: its size, modification time and whole content stayed the
  * same for the settle interval. A file written in place is seen half written in between, and half a file can load
@@ -79,7 +80,10 @@ public final class LiveConfig {
                 .description("gatehouse.yaml changed again while settling; its load waited").register(meters);
         Gauge.builder("gatehouse.config.routes", this, c -> c.current().routes().size())
                 .description("routes in the config in force").register(meters);
-        log.info("gatehouse.yaml {} loaded: {} routes, version {}", file, current().routes().size(), current().version());
+        Gauge.builder("gatehouse.config.shadow.routes", this, c -> c.current().shadowedRoutes())
+                .description("routes of the config in force that carry a shadow policy").register(meters);
+        log.info("gatehouse.yaml {} loaded: {} routes ({} with a shadow policy), version {}", file,
+                current().routes().size(), current().shadowedRoutes(), current().version());
     }
 
     public CompiledConfig current() {
@@ -155,8 +159,8 @@ public final class LiveConfig {
         CompiledConfig next = result.config();
         CompiledConfig previous = current.getAndSet(next);
         reloads.increment();
-        log.info("gatehouse.yaml reloaded: {} routes, version {} (was {})", next.routes().size(), next.version(),
-                previous.version());
+        log.info("gatehouse.yaml reloaded: {} routes ({} with a shadow policy), version {} (was {})",
+                next.routes().size(), next.shadowedRoutes(), next.version(), previous.version());
         return true;
     }
 

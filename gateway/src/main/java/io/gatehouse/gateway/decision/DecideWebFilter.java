@@ -6,6 +6,7 @@ import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
 import io.gatehouse.policy.RoutedDecision;
@@ -37,8 +38,9 @@ import reactor.core.publisher.Mono;
  *       management port is not routed: neither is decided (RECORD decided so once:
  *       {@link RequestContext#stagesApply()}).</li>
  *   <li>Take the config in force once, build the {@code policy.Request} ({@link PolicyRequests}), decide, and record
- *       decision, route (from the same lookup, {@code CompiledConfig.decideRouted}) and config version in the
- *       {@link RequestContext}.</li>
+ *       decision, route (from the same lookup, {@code CompiledConfig.decideRouted}), config version and the route's
+ *       shadow decision in the {@link RequestContext}; a disagreement with the shadow is counted in
+ *       {@code gatehouse_decisions_shadow_disagreements_total{route,direction}} and acts on nothing.</li>
  *   <li>Let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()}).</li>
  *   <li>Browser login (when configured): a top-level navigation ({@link BrowserNavigation}) that is anonymous and
  *       matched no rule is sent to the IdP; one whose session login is too old for a {@code max_auth_age} rule is
@@ -61,6 +63,8 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     private final @Nullable LoginStart browserLogin;
     /** One counter per route × outcome × enforced; route ids come from the config, so the set stays small. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** One counter per route × direction (would-allow, would-deny) of a shadow policy's disagreement. */
+    private final Map<String, Counter> shadowCounters = new ConcurrentHashMap<>();
 
     public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters,
                            ObjectProvider<LoginStart> browserLogin) {
@@ -87,8 +91,12 @@ public final class DecideWebFilter implements WebFilter, Ordered {
         RoutedDecision routed = snapshot.decideRouted(request);
         Decision decision = routed.decision();
         Route route = routed.route();
-        context.decided(decision, route, snapshot.version());
+        context.decided(decision, route, snapshot.version(), routed.shadow());
         count(decision);
+        Disagreement disagreement = routed.disagreement();
+        if (disagreement != null) {
+            countDisagreement(decision, disagreement);
+        }
         if (decision.letThrough() && route != null) {
             return chain.filter(exchange);
         }
@@ -128,6 +136,17 @@ public final class DecideWebFilter implements WebFilter, Ordered {
         }
         return Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
                 "The access policy of " + route.id() + " does not allow this request.", shown, id, route.id()));
+    }
+
+    /** Route ids come from the config and directions are two, so the set of counters stays small. */
+    private void countDisagreement(Decision decision, Disagreement disagreement) {
+        String route = Objects.requireNonNull(decision.route(), "a shadow decision has a route");
+        shadowCounters.computeIfAbsent(route + '|' + disagreement.wireName(),
+                k -> Counter.builder("gatehouse.decisions.shadow.disagreements")
+                        .description("requests the route's shadow policy would have decided otherwise, by direction")
+                        .tag("route", route)
+                        .tag("direction", disagreement.wireName())
+                        .register(meters)).increment();
     }
 
     private void count(Decision decision) {

@@ -10,12 +10,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
- * JSON written is the same as the documented shape. Only {@code who.session} is left out when absent; every other
- * member is written, as {@code null} when unknown. No member carries a header value other than the User-Agent, nor the
- * query string, so no token, cookie or assertion can reach the log. {@code facts} is the request the policy decided
- * ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null when the policy did not decide.
+ * JSON written is the same as the documented shape. Only {@code who.session} and {@code shadow} are left out when
+ * absent; every other member is written, as {@code null} when unknown. {@code shadow} is there only when the route's
+ * shadow policy decided otherwise than the policy in force (docs/policy.md, "Shadow policy"). No member carries a header
+ * value other than the User-Agent, nor the query string, so no token, cookie or assertion can reach the log.
+ * {@code facts} is the request the policy decided ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null
+ * when the policy did not decide.
  */
-@JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "where", "result", "policy",
+@JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "shadow", "where", "result", "policy",
         "assertion_jti", "facts"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
@@ -24,6 +26,7 @@ public record DecisionLogEvent(
         @JsonProperty("who") Who who,
         @JsonProperty("what") What what,
         @JsonProperty("why") Why why,
+        @JsonProperty("shadow") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Shadow shadow,
         @JsonProperty("where") Where where,
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
@@ -39,6 +42,12 @@ public record DecisionLogEvent(
         Objects.requireNonNull(where, "where");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A line without a shadow disagreement. */
+    public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
+                            Where where, Result result, Policy policy, @Nullable String assertionJti) {
+        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */
@@ -59,6 +68,22 @@ public record DecisionLogEvent(
     public record Why(@JsonProperty("decision") String decision, @JsonProperty("enforced") boolean enforced,
                       @JsonProperty("mode") @Nullable String mode, @JsonProperty("rule") @Nullable String rule,
                       @JsonProperty("reasons") List<String> reasons) {
+    }
+
+    /**
+     * What the route's shadow policy would have decided, written only when it disagrees with {@code why.decision}:
+     * its decision, deciding rule (null when none matched) and reasons, and the direction of the disagreement,
+     * {@code would-allow} (the policy in force denied) or {@code would-deny} (it allowed).
+     */
+    @JsonPropertyOrder({"decision", "rule", "reasons", "disagreement"})
+    public record Shadow(@JsonProperty("decision") String decision, @JsonProperty("rule") @Nullable String rule,
+                         @JsonProperty("reasons") List<String> reasons,
+                         @JsonProperty("disagreement") String disagreement) {
+        public Shadow {
+            Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(disagreement, "disagreement");
+            reasons = List.copyOf(reasons);
+        }
     }
 
     /** Where from: source address, User-Agent, device and its trust, TLS protocol. */

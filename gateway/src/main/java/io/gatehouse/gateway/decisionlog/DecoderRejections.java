@@ -58,8 +58,7 @@ final class DecoderRejections implements AccessLogFactory {
                 header(response, false, "user-agent"), null, null, null);
         Instant started = response.accessDateTime() == null ? Instant.now() : response.accessDateTime().toInstant();
         return RecordWebFilter.line(started, context.requestId(), null, RecordWebFilter.who(context), what,
-                RecordWebFilter.why(context), where, status, response.duration(), config.current().version(), null,
-                null);
+                RecordWebFilter.why(context), where, status, response.duration(), config.current().version(), null);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.gatehouse.gateway.management.PublicListener;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.replay.DecisionFacts;
@@ -137,7 +138,8 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                 device == null ? null : device.trust().wireName(), tls == null ? null : tls.protocol());
         String version = context.policyVersion();
         return line(started, context.requestId(), context.trace().isValid() ? context.trace().getTraceId() : null,
-                who(context), what, why(context), where, status, (System.nanoTime() - context.startNanos()) / 1e6,
+                who(context), what, why(context), shadow(context), where, status,
+                (System.nanoTime() - context.startNanos()) / 1e6,
                 version != null ? version : config.current().version(), context.assertionJti(), facts(context));
     }
 
@@ -151,8 +153,27 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
                                  DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
                                  DecisionLogEvent.Where where, int status, double latencyMs, String policyVersion,
-                                 @Nullable String assertionJti, @Nullable DecisionFacts facts) {
-        return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, where,
+                                 @Nullable String assertionJti) {
+        return line(started, requestId, traceId, who, what, why, null, where, status, latencyMs, policyVersion,
+                assertionJti, null);
+    }
+
+    /** As {@link #line}, with the shadow policy's disagreement (null: none, or no shadow). */
+    static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
+                                 DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
+                                 DecisionLogEvent.@Nullable Shadow shadow, DecisionLogEvent.Where where, int status,
+                                 double latencyMs, String policyVersion, @Nullable String assertionJti) {
+        return line(started, requestId, traceId, who, what, why, shadow, where, status, latencyMs, policyVersion,
+                assertionJti, null);
+    }
+
+    /** As {@link #line}, with the shadow's disagreement and the decision facts (null: the policy did not decide). */
+    static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
+                                 DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
+                                 DecisionLogEvent.@Nullable Shadow shadow, DecisionLogEvent.Where where, int status,
+                                 double latencyMs, String policyVersion, @Nullable String assertionJti,
+                                 @Nullable DecisionFacts facts) {
+        return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, shadow, where,
                 new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
                 new DecisionLogEvent.Policy(policyVersion), assertionJti, facts);
     }
@@ -163,6 +184,18 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return new DecisionLogEvent.Who(identity == null ? null : identity.sub(),
                 identity == null ? null : identity.email(), identity == null ? List.of() : identity.groups(),
                 context.authKind().name().toLowerCase(Locale.ROOT), context.sessionIdHash());
+    }
+
+    /** The shadow policy's decision when it disagrees with the decision in force; null otherwise. */
+    static DecisionLogEvent.@Nullable Shadow shadow(RequestContext context) {
+        RequestContext.Decided decided = context.decided();
+        Disagreement disagreement = decided == null ? null : decided.disagreement();
+        if (disagreement == null) {
+            return null;
+        }
+        Decision shadow = Objects.requireNonNull(decided.shadow(), "a disagreement has a shadow decision");
+        return new DecisionLogEvent.Shadow(shadow.outcome().wireName(), shadow.rule(),
+                shadow.reasons().stream().map(Reason::text).toList(), disagreement.wireName());
     }
 
     static DecisionLogEvent.Why why(RequestContext context) {

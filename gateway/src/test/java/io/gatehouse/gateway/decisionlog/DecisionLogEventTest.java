@@ -27,7 +27,7 @@ class DecisionLogEventTest {
         DecisionLogEvent event = RecordWebFilter.line(Instant.parse("2026-12-06T10:00:00Z"), "r-1", "t-1",
                 RecordWebFilter.who(context), new DecisionLogEvent.What("GET", "app.example", "/a/../b", null),
                 RecordWebFilter.why(context), new DecisionLogEvent.Where("10.0.0.1", "curl", null, null, "TLSv1.3"),
-                400, 1.23456, "v-1", null, null);
+                400, 1.23456, "v-1", null);
 
         assertThat(JSON.writeValueAsString(event)).isEqualTo(JSON.writeValueAsString(documented(
                 Map.of("subject", "u-1", "email", "pat@corp.example", "groups", List.of("eng"), "auth", "session",
@@ -41,7 +41,7 @@ class DecisionLogEventTest {
         DecisionLogEvent event = RecordWebFilter.line(Instant.parse("2026-12-06T10:00:00Z"), "r-1", null,
                 RecordWebFilter.who(context), new DecisionLogEvent.What("GET", null, null, null),
                 RecordWebFilter.why(context), new DecisionLogEvent.Where(null, null, null, null, null), 500, 0, "v",
-                null, null);
+                null);
 
         assertThat(JSON.writeValueAsString(event)).isEqualTo("{\"timestamp\":\"2026-12-06T10:00:00Z\","
                 + "\"request_id\":\"r-1\",\"trace_id\":null,"

@@ -84,6 +84,48 @@ class DecisionLogSchemaTest {
         assertThat(DecisionLogSchema.problems(line)).isEmpty();
     }
 
+    /** Issue 21: the route's shadow policy would deny what its policy allowed; the line says so, and only then. */
+    @Test
+    void allowWhenShadowWouldDenyThenTheLineCarriesTheShadowAndIsValid() throws Exception {
+        RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), 0);
+        context.decided(new Decision(Outcome.ALLOW, "hello", "staff", Mode.ENFORCE, true,
+                List.of(new Reason("rule-matched", "rule staff matched"))), null, VERSION,
+                new Decision(Outcome.DENY, "hello", null, Mode.ENFORCE, true, List.of(new Reason("no-allow-rule",
+                        "no allow rule matched"))));
+
+        String line = line(context, new DecisionLogEvent.What("GET", "hello.localhost", "/", "hello"),
+                new DecisionLogEvent.Where("127.0.0.1", "curl/7.88.1", null, null, "TLSv1.3"), 200, null);
+
+        assertThat(DecisionLogSchema.problems(line)).isEmpty();
+        assertThat(line).contains("\"shadow\":{\"decision\":\"deny\",\"rule\":null,\"reasons\":"
+                + "[\"no allow rule matched\"],\"disagreement\":\"would-deny\"},\"where\":");
+    }
+
+    @Test
+    void denyWhenShadowAgreesThenTheLineHasNoShadow() throws Exception {
+        RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), 0);
+        Decision deny = new Decision(Outcome.DENY, "hello", null, Mode.ENFORCE, true,
+                List.of(new Reason("no-allow-rule", "no allow rule matched")));
+        context.decided(deny, null, VERSION, deny);
+
+        String line = line(context, new DecisionLogEvent.What("GET", "hello.localhost", "/", "hello"),
+                new DecisionLogEvent.Where("127.0.0.1", "curl/7.88.1", null, null, "TLSv1.3"), 403, null);
+
+        assertThat(DecisionLogSchema.problems(line)).isEmpty();
+        assertThat(line).doesNotContain("shadow");
+    }
+
+    @Test
+    void validateWhenShadowContradictsItsDirectionOrLacksAMemberThenFails() throws Exception {
+        assertThat(DecisionLogSchema.problems(mutated(line -> line.putObject("shadow").put("decision", "deny")
+                .put("rule", (String) null).put("disagreement", "would-allow").putArray("reasons").add("x"))))
+                .isNotEmpty();
+        assertThat(DecisionLogSchema.problems(mutated(line -> line.putObject("shadow").put("decision", "allow")
+                .put("rule", "r").put("disagreement", "would-allow")))).anySatisfy(p -> assertThat(p).contains("reasons"));
+        assertThat(DecisionLogSchema.problems(mutated(line -> line.putObject("shadow").put("decision", "allow")
+                .put("rule", "r").put("disagreement", "would-allow").putArray("reasons").add("x")))).isEmpty();
+    }
+
     /** As DecoderRejections writes: no trace, no route, no TLS, the decoder's reason. */
     @Test
     void denyWhenDecoderRefusedThenValid() throws Exception {
@@ -92,7 +134,7 @@ class DecisionLogSchemaTest {
                 + " before the gateway's stages (status 431)"));
         DecisionLogEvent event = RecordWebFilter.line(STARTED, context.requestId(), null, RecordWebFilter.who(context),
                 new DecisionLogEvent.What(null, null, null, null), RecordWebFilter.why(context),
-                new DecisionLogEvent.Where(null, null, null, null, null), 431, 0.4, VERSION, null, null);
+                new DecisionLogEvent.Where(null, null, null, null, null), 431, 0.4, VERSION, null);
 
         assertThat(DecisionLogSchema.problems(WRITER.writeValueAsString(event))).isEmpty();
     }
@@ -179,8 +221,8 @@ class DecisionLogSchemaTest {
     private static String line(RequestContext context, DecisionLogEvent.What what, DecisionLogEvent.Where where,
                                int status, String assertionJti, DecisionFacts facts) throws Exception {
         return WRITER.writeValueAsString(RecordWebFilter.line(STARTED, context.requestId(), TRACE,
-                RecordWebFilter.who(context), what, RecordWebFilter.why(context), where, status, 12.3456, VERSION,
-                assertionJti, facts));
+                RecordWebFilter.who(context), what, RecordWebFilter.why(context), RecordWebFilter.shadow(context), where,
+                status, 12.3456, VERSION, assertionJti, facts));
     }
 
     /**

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code check FILE}: prints every error as {@code FILE:LINE:COL: message} with the line and a caret; exit 0 valid, 1
- * invalid.
+ * {@code check FILE}: prints every error as {@code FILE:LINE:COL: message} with the line and a caret, those of
+ * {@code shadow:} policies with the rest; exit 0 valid (saying how many routes carry a shadow policy), 1 invalid.
  */
 @Command(name = "check", description = "Validate a gatehouse.yaml; print every error as FILE:LINE:COL: message.")
 final class CheckCommand implements Callable<Integer> {
@@ -30,7 +30,9 @@ final class CheckCommand implements Callable<Integer> {
             return Cli.unreadable(spec, file, e);
         }
         if (result.ok()) {
-            spec.commandLine().getOut().printf("%s: ok (%d routes)%n", file, result.config().routes().size());
+            long shadowed = result.config().shadowedRoutes();
+            spec.commandLine().getOut().printf("%s: ok (%d routes%s)%n", file, result.config().routes().size(),
+                    shadowed == 0 ? "" : ", " + shadowed + " with a shadow policy");
             spec.commandLine().getOut().flush();
             return 0;
         }

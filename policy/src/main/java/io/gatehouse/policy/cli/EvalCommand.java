@@ -2,7 +2,6 @@ package io.gatehouse.policy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Request;
 import io.gatehouse.policy.load.LoadResult;
 import io.gatehouse.policy.load.PolicyLoader;
@@ -18,8 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code eval --config FILE --request REQUEST.json}: prints the decision as one JSON line and exits 0 whatever the
- * outcome. An invalid config prints its errors on stderr and exits 1; an unreadable file or malformed request
+ * {@code eval --config FILE --request REQUEST.json}: prints the decision as one JSON line (with the route's shadow
+ * decision when it has a shadow policy, {@link DecisionJson}) and exits 0 whatever the outcome. An invalid config prints its errors on stderr and exits 1; an unreadable file or malformed request
  * exits 2 with one line on stderr.
  */
 @Command(name = "eval", description = "Decide one request (REQUEST.json) against a config; print the decision as JSON.")
@@ -61,8 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Cli.fail(spec, request + ": " + e.getMessage());
         }
-        Decision decision = loaded.config().decide(parsed);
-        spec.commandLine().getOut().println(DecisionJson.line(decision));
+        spec.commandLine().getOut().println(DecisionJson.line(loaded.config().decideRouted(parsed)));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>otherwise deny with "no allow rule matched" followed by each allow rule's failing reasons (the first
  *       criterion that failed in it), each distinct reason once.</li>
  * </ol>
- * A route without rules denies everything. In audit mode a deny is not enforced. Pure and thread-safe.
+ * A route without rules denies everything. In audit mode a deny is not enforced. A route's shadow policy is decided
+ * by the same steps ({@link #decideShadow}). Pure and thread-safe.
  */
 public final class PolicyEvaluator {
     public static final Reason NO_ALLOW = new Reason("no-allow-rule", "no allow rule matched");
@@ -28,10 +29,26 @@ public final class PolicyEvaluator {
     }
 
     public static Decision decide(Route route, Request request) {
-        Policy policy = route.policy();
+        return decide(route, route.policy(), request, "route " + route.id() + " has no policy, so it denies everything");
+    }
+
+    /**
+     * What the route's shadow policy would decide, by the same steps as {@link #decide}; throws
+     * {@link IllegalArgumentException} for a route without one (the caller checks first, so such a route costs
+     * nothing).
+     */
+    public static Decision decideShadow(Route route, Request request) {
+        Policy shadow = route.shadow();
+        if (shadow == null) {
+            throw new IllegalArgumentException("route " + route.id() + " has no shadow policy");
+        }
+        return decide(route, shadow, request, "the shadow policy of route " + route.id()
+                + " has no rules, so it would deny everything");
+    }
+
+    private static Decision decide(Route route, Policy policy, Request request, String noRules) {
         if (policy.isEmpty()) {
-            return deny(route, null, List.of(new Reason("no-policy",
-                    "route " + route.id() + " has no policy, so it denies everything")));
+            return deny(route, null, List.of(new Reason("no-policy", noRules)));
         }
         // Find the deciding rule with the allocation-free test(); build reasons only for the rules that decide.
         for (Rule rule : policy.deny()) {

@@ -23,11 +23,14 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Reads {@code routes:}: each route's id, from, to, mode, audience and policy. Checks what only the whole list
- * can show: duplicate ids, two routes with the same {@code from}, duplicate rule names within a route.
+ * Reads {@code routes:}: each route's id, from, to, mode, audience, policy and shadow policy. Checks what only the
+ * whole list can show: duplicate ids, two routes with the same {@code from}, duplicate rule names within a route's
+ * policy (the shadow policy is a separate candidate, so its names are checked among its own rules only). A shadow
+ * is read by the same code as the policy, so its errors are found in the same pass, with their positions.
  */
 final class RouteLoader {
-    private static final List<String> ROUTE_KEYS = List.of("id", "from", "to", "mode", "audience", "policy");
+    private static final List<String> ROUTE_KEYS = List.of("id", "from", "to", "mode", "audience", "policy",
+            "shadow");
     private static final List<String> POLICY_KEYS = List.of("allow", "deny");
     private static final Pattern ID = Pattern.compile("[a-z0-9-]+");
 
@@ -98,10 +101,13 @@ final class RouteLoader {
             ok &= audience != null;
         }
         Policy policy = map.containsKey("policy") ? policy(map.get("policy").value(), c.key("policy")) : Policy.NONE;
+        // Absent: no shadow, nothing extra is evaluated. Present but empty: a candidate that denies everything.
+        Policy shadow = map.containsKey("shadow") ? policy(map.get("shadow").value(), c.key("shadow")) : null;
+        ok &= !map.containsKey("shadow") || shadow != null;
         if (!ok || id == null || from == null || to == null || mode == null || audience == null || policy == null) {
             return null;
         }
-        return new Route(id, from, to, mode, audience, policy);
+        return new Route(id, from, to, mode, audience, policy, shadow);
     }
 
     private static @Nullable String id(Node node, ParseContext c) {

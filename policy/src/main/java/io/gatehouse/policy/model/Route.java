@@ -4,14 +4,17 @@ import io.gatehouse.policy.Mode;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of {@code routes:} (docs/design.md, "Configuration"): requests whose URL falls under {@code from}
  * (host, effective port and path prefix) are decided by {@code policy} and forwarded to {@code to} with the
  * path unchanged. {@code audience} is the {@code aud} of the assertion (default: the id). {@code mode} audit
- * decides and logs but lets denied requests through.
+ * decides and logs but lets denied requests through. {@code shadow} is the route's candidate policy ({@code shadow:}
+ * beside {@code policy:}, docs/policy.md "Shadow policy"): decided on every request next to {@code policy} but never
+ * acted on; null when the route has none, and then nothing extra is evaluated.
  */
-public record Route(String id, URI from, URI to, Mode mode, String audience, Policy policy) {
+public record Route(String id, URI from, URI to, Mode mode, String audience, Policy policy, @Nullable Policy shadow) {
 
     public Route {
         Objects.requireNonNull(id, "id");
@@ -20,6 +23,11 @@ public record Route(String id, URI from, URI to, Mode mode, String audience, Pol
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A route without a shadow policy. */
+    public Route(String id, URI from, URI to, Mode mode, String audience, Policy policy) {
+        this(id, from, to, mode, audience, policy, null);
     }
 
     /** The lower-cased host of {@code from}. */

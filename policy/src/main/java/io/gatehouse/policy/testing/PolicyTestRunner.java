@@ -4,6 +4,7 @@ import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
+import io.gatehouse.policy.RoutedDecision;
 import io.gatehouse.policy.model.Rule;
 import io.gatehouse.policy.parse.Errors;
 import io.gatehouse.policy.load.LoadResult;
@@ -34,12 +35,15 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * Runs a policy test file (format in docs/policy.md): {@code config} (a path relative to the test file, or an
  * inline mapping with {@code routes:}) and {@code cases}, each a {@code name}, a {@code request} in the REQUEST.json
  * shape and an {@code expect} with {@code decision} and optionally {@code rule}, {@code route}, {@code enforced},
- * {@code reasons} (exact texts, in order) and {@code codes}. {@code gatehouse-policy test} and the JUnit case
+ * {@code reasons} (exact texts, in order), {@code codes} and {@code shadow}: null for "the route has no shadow
+ * policy", or what the shadow decides, with {@code decision} and optionally {@code rule}, {@code reasons}, {@code codes}. {@code gatehouse-policy test} and the JUnit case
  * runner both use this class. A broken test file is reported as a failed file, never thrown; only an unreadable
  * file throws {@link IOException}.
  */
 public final class PolicyTestRunner {
-    private static final Set<String> EXPECT = Set.of("decision", "rule", "route", "enforced", "reasons", "codes");
+    private static final Set<String> EXPECT = Set.of("decision", "rule", "route", "enforced", "reasons", "codes",
+            "shadow");
+    private static final Set<String> EXPECT_SHADOW = Set.of("decision", "rule", "reasons", "codes");
 
     /** The outcome of one case; {@code problems} is empty when it passed. */
     public record CaseResult(String name, List<String> problems) {
@@ -120,10 +124,12 @@ public final class PolicyTestRunner {
             }
         }
         Decision d;
+        RoutedDecision routed;
         Request request;
         try {
             request = RequestReader.read(c.get("request"), Instant.now());
-            d = config.decide(request);
+            routed = config.decideRouted(request);
+            d = routed.decision();
         } catch (IllegalArgumentException e) {
             return new CaseResult(name, List.of("bad request: " + e.getMessage()));
         }
@@ -134,6 +140,10 @@ public final class PolicyTestRunner {
             }
             for (Rule rule : route.policy().deny()) {
                 agree(problems, rule, request);
+            }
+            if (route.shadow() != null) {
+                route.shadow().allow().forEach(rule -> agree(problems, rule, request));
+                route.shadow().deny().forEach(rule -> agree(problems, rule, request));
             }
         });
         compare(problems, "decision", expect.get("decision"), d.outcome().wireName());
@@ -152,7 +162,37 @@ public final class PolicyTestRunner {
         if (expect.containsKey("codes")) {
             compare(problems, "codes", expect.get("codes"), d.reasons().stream().map(Reason::code).toList());
         }
+        if (expect.containsKey("shadow")) {
+            shadow(problems, expect.get("shadow"), routed.shadow());
+        }
         return new CaseResult(name, problems);
+    }
+
+    private static void shadow(List<String> problems, @Nullable Object expected, @Nullable Decision shadow) {
+        if (expected == null || shadow == null) {
+            compare(problems, "shadow", expected == null ? null : "a shadow decision",
+                    shadow == null ? null : "a shadow decision");
+            return;
+        }
+        if (!(expected instanceof Map<?, ?> e) || !(e.get("decision") instanceof String)) {
+            problems.add("expect: shadow: needs null or at least decision: allow|deny");
+            return;
+        }
+        for (Object key : e.keySet()) {
+            if (!EXPECT_SHADOW.contains(String.valueOf(key))) {
+                problems.add("expect: shadow: unknown key \"" + key + "\"; expected one of " + EXPECT_SHADOW);
+            }
+        }
+        compare(problems, "shadow.decision", e.get("decision"), shadow.outcome().wireName());
+        if (e.containsKey("rule")) {
+            compare(problems, "shadow.rule", e.get("rule"), shadow.rule());
+        }
+        if (e.containsKey("reasons")) {
+            compare(problems, "shadow.reasons", e.get("reasons"), shadow.reasons().stream().map(Reason::text).toList());
+        }
+        if (e.containsKey("codes")) {
+            compare(problems, "shadow.codes", e.get("codes"), shadow.reasons().stream().map(Reason::code).toList());
+        }
     }
 
     private static void agree(List<String> problems, Rule rule, Request request) {

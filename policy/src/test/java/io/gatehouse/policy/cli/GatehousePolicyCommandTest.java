@@ -71,6 +71,57 @@ class GatehousePolicyCommandTest {
     }
 
     @Test
+    void checkWhenShadowIsInvalidThenPrintsItsErrorsWithThePolicysAndExitsOne() throws Exception {
+        Path bad = Path.of(RESOURCES + "load/bad/bad_shadow.yaml");
+        Run run = run("check", bad.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        String golden = Files.readString(Path.of(RESOURCES + "load/bad/bad_shadow.errors"));
+        assertThat(run.out()).isEqualTo(golden.replace("bad_shadow.yaml:", bad + ":"));
+        assertThat(run.out()).contains(bad + ":13:28: routes[0].shadow.allow[0].device.trust: \"hgh\" is not one of");
+    }
+
+    @Test
+    void checkWhenRoutesCarryShadowsThenOkCountsThem(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("gatehouse.yaml");
+        Files.writeString(config, SHADOWED);
+        Run run = run("check", config.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("ok (2 routes, 1 with a shadow policy)");
+    }
+
+    @Test
+    void evalWhenRouteHasAShadowThatDisagreesThenTheLineCarriesIt(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("gatehouse.yaml");
+        Files.writeString(config, SHADOWED);
+        Path request = dir.resolve("r.json");
+        Files.writeString(request, "{\"method\":\"GET\",\"url\":\"https://payroll.corp.example/\","
+                + "\"source_ip\":\"10.0.0.1\",\"identity\":{\"sub\":\"u-1\",\"email\":\"pat@corp.example\","
+                + "\"groups\":[\"staff\"]}}");
+        Run run = run("eval", "--config", config.toString(), "--request", request.toString());
+        assertThat(run.exit()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("decision").asText()).isEqualTo("allow");
+        assertThat(json.get("shadow").get("decision").asText()).isEqualTo("deny");
+        assertThat(json.get("shadow").get("rule").isNull()).isTrue();
+        assertThat(json.get("shadow").get("reasons").get(0).asText()).isEqualTo("no allow rule matched");
+        assertThat(json.get("shadow").get("disagreement").asText()).isEqualTo("would-deny");
+    }
+
+    private static final String SHADOWED = """
+            routes:
+              - id: payroll
+                from: https://payroll.corp.example
+                to: http://payroll.internal
+                policy:
+                  allow: [{name: staff, domains: [corp.example]}]
+                shadow:
+                  allow: [{name: finance, groups: [finance]}]
+              - id: wiki
+                from: https://wiki.corp.example
+                to: http://wiki.internal
+            """;
+
+    @Test
     void checkWhenFileIsMissingThenOneLineOnStderrAndExitTwo() {
         Run run = run("check", "no/such/gatehouse.yaml");
         assertThat(run.exit()).isEqualTo(2);
