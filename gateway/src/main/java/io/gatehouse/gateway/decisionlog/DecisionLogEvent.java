@@ -44,10 +44,10 @@ public record DecisionLogEvent(
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** A line without a shadow disagreement. */
+    /** A line without a shadow disagreement and without decision facts. */
     public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
                             Where where, Result result, Policy policy, @Nullable String assertionJti) {
-        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti);
+        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */

@@ -125,7 +125,8 @@ public final class DecisionLogWriter implements SmartLifecycle {
         line(new DecisionLogEvent("warm-up", "warm-up", null,
                 new DecisionLogEvent.Who(null, null, java.util.List.of(), "anonymous", "s"),
                 new DecisionLogEvent.What("GET", "h", "/", null), new DecisionLogEvent.Why("deny", true, null, null,
-                java.util.List.of("r")), new DecisionLogEvent.Where(null, null, null, null, null),
+                java.util.List.of("r")), new DecisionLogEvent.Shadow("allow", null, java.util.List.of("r"),
+                "would-allow"), new DecisionLogEvent.Where(null, null, null, null, null),
                 new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null, WARM_UP_FACTS),
                 "warm-up");
     }
