@@ -66,7 +66,7 @@ public final class RequestContext {
 
     /**
      * What DECIDE asked the policy: the request exactly as the policy saw it, and the claims the config that decided
-     * can read, for the decision log's facts (docs/decision-log.md, "Decision facts").
+     * can read, for the decision log's facts (docs/operations.md, "Decision facts (for replay)").
      */
     public record Asked(Request request, ClaimsRead claimsRead) {
         public Asked {

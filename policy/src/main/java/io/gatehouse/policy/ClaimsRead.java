@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * Which token claims ({@link Identity#claims()}) a config can read: the names its {@code claims:} criteria and
  * {@code cel:} expressions name, or {@link #all()} when a CEL expression reads {@code identity.claims} in a way whose
  * names cannot be known before a request (as a whole, in a loop, by a computed key). The decision log captures these
- * claims so that a replay can rebuild the request (docs/decision-log.md, "Decision facts"), and a replay refuses a
+ * claims so that a replay can rebuild the request (docs/operations.md, "Decision facts (for replay)"), and a replay refuses a
  * line that did not capture a claim the candidate config reads. {@code names} is sorted and empty when {@code all}.
  */
 public record ClaimsRead(boolean all, List<String> names) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Which claims a config reads: what the decision log captures and a replay needs (docs/decision-log.md). */
+/** Which claims a config reads: what the decision log captures and a replay needs (docs/operations.md, "Decision facts (for replay)"). */
 class ClaimsReadTest {
 
     private static ClaimsRead read(String rules) {

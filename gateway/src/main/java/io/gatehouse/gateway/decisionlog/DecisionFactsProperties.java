@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code gatehouse.decision-log.facts.*}: the decision facts each line carries for {@code gatehouse-policy replay}
- * (docs/decision-log.md, "Decision facts"). {@code enabled} (default true) writes them; false writes
+ * (docs/operations.md, "Decision facts (for replay)"). {@code enabled} (default true) writes them; false writes
  * {@code "facts": {..., "left_out": ["all"]}} so that a replay knows they were switched off. {@code omit-claims}
  * (default none) names token claims that never reach the log even when the config reads them; a line records each one
  * it left out.

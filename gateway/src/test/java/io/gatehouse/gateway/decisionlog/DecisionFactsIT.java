@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The decision facts a running gateway writes (docs/decision-log.md, "Decision facts"): a bearer caller's identity
+ * The decision facts a running gateway writes (docs/operations.md, "Decision facts (for replay)"): a bearer caller's identity
  * with the claims the config reads and no other (not the one the operator left out either), the device posture
  * snapshot with its report age, and the request as the policy judged it — and those lines, replayed with
  * {@code gatehouse-policy replay} against the same config, decide the same, over HTTP/1.1 and HTTP/2.

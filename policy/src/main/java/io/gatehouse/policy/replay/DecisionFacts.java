@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code facts} member of a decision-log line (docs/decision-log.md, "Decision facts"): the
+ * The {@code facts} member of a decision-log line (docs/operations.md, "Decision facts (for replay)"): the
  * {@link Request} the policy was asked about, in REQUEST.json's shape, so that {@code gatehouse-policy replay} can
  * decide it again. {@code identity} and {@code device} are null when anonymous or no device was presented.
  * {@code identity.claims} holds only the claims the config in force reads ({@link ClaimsRead}); {@code claims_captured}
