@@ -1,10 +1,12 @@
 package io.gatehouse.gateway;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
 import io.gatehouse.policy.model.Route;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
@@ -62,6 +64,17 @@ public final class RequestContext {
         }
     }
 
+    /**
+     * What DECIDE asked the policy: the request exactly as the policy saw it, and the claims the config that decided
+     * can read, for the decision log's facts (docs/operations.md, "Decision facts (for replay)").
+     */
+    public record Asked(Request request, ClaimsRead claimsRead) {
+        public Asked {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(claimsRead, "claimsRead");
+        }
+    }
+
     /** ASSERT's result: the signed assertion for the upstream (FORWARD puts it on the wire) and its id. */
     public record Asserted(String jti, String jwt) {
         public Asserted {
@@ -83,6 +96,7 @@ public final class RequestContext {
     private @Nullable Authentication authentication;
     private @Nullable DeviceFacts deviceFacts;
     private @Nullable Decided decided;
+    private @Nullable Asked asked;
     private @Nullable Asserted asserted;
 
     /** A context whose stages apply and whose arrival time is unknown (unit tests, the decoder-rejection hook). */
@@ -185,6 +199,14 @@ public final class RequestContext {
     /** Records DECIDE's result ({@link Decided}) with the shadow policy's decision. Once per request. */
     public void decided(Decision decision, @Nullable Route route, String policyVersion, @Nullable Decision shadow) {
         this.decided = once(decided, new Decided(decision, route, policyVersion, shadow), "decision");
+    }
+
+    /** The request DECIDE asked the policy about, or null before DECIDE (or when it did not judge this request). */
+    public @Nullable Asked asked() { return asked; }
+
+    /** Records what DECIDE asks the policy, before it decides. Once per request. */
+    public void asked(Request request, ClaimsRead claimsRead) {
+        this.asked = once(asked, new Asked(request, claimsRead), "policy request");
     }
 
     /** ASSERT's result, or null before ASSERT. */

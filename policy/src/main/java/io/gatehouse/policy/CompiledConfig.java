@@ -2,7 +2,9 @@ package io.gatehouse.policy;
 
 import io.gatehouse.policy.eval.PolicyEvaluator;
 import io.gatehouse.policy.eval.RouteTable;
+import io.gatehouse.policy.model.Policy;
 import io.gatehouse.policy.model.Route;
+import io.gatehouse.policy.model.Rule;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,11 +22,13 @@ public final class CompiledConfig {
     private final List<Route> routes;
     private final RouteTable table;
     private final String version;
+    private final ClaimsRead claimsRead;
 
     public CompiledConfig(List<Route> routes, String version) {
         this.routes = List.copyOf(routes);
         this.table = new RouteTable(this.routes);
         this.version = Objects.requireNonNull(version, "version");
+        this.claimsRead = claimsRead(this.routes);
     }
 
     /**
@@ -76,6 +80,37 @@ public final class CompiledConfig {
     /** The sha256 (hex) of the loaded file's bytes, for the decision log's {@code policy.version}. */
     public String version() {
         return version;
+    }
+
+    /**
+     * The token claims some rule of this config can read ({@link ClaimsRead}): what the decision log captures of a
+     * caller's claims, and what a replay needs a line to have captured.
+     */
+    public ClaimsRead claimsRead() {
+        return claimsRead;
+    }
+
+    private static ClaimsRead claimsRead(List<Route> routes) {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Route route : routes) {
+            read = read.plus(claimsRead(route.policy()));
+            if (route.shadow() != null) {
+                // a shadow is decided on live traffic too: its claims are facts a replay of its verdict needs
+                read = read.plus(claimsRead(route.shadow()));
+            }
+        }
+        return read;
+    }
+
+    private static ClaimsRead claimsRead(Policy policy) {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Rule rule : policy.deny()) {
+            read = read.plus(rule.body().claimsRead());
+        }
+        for (Rule rule : policy.allow()) {
+            read = read.plus(rule.body().claimsRead());
+        }
+        return read;
     }
 
     public static String sha256(byte[] bytes) {

@@ -8,6 +8,7 @@ import io.gatehouse.policy.CompiledConfig;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
 import io.gatehouse.policy.RoutedDecision;
 import io.gatehouse.policy.criteria.MaxAuthAgeCriterion;
 import io.gatehouse.policy.model.Route;
@@ -85,7 +86,9 @@ public final class DecideWebFilter implements WebFilter, Ordered {
             return chain.filter(exchange); // RECORD decided: the management port, or a path reserved for the gateway
         }
         CompiledConfig snapshot = config.current();
-        RoutedDecision routed = snapshot.decideRouted(PolicyRequests.from(exchange, context, clock.instant()));
+        Request request = PolicyRequests.from(exchange, context, clock.instant());
+        context.asked(request, snapshot.claimsRead()); // the decision log's facts: what a replay decides again
+        RoutedDecision routed = snapshot.decideRouted(request);
         Decision decision = routed.decision();
         Route route = routed.route();
         context.decided(decision, route, snapshot.version(), routed.shadow());

@@ -39,9 +39,10 @@ class DecisionLogConfiguration {
 
     @Bean
     RecordWebFilter recordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
-                                    OpenTelemetry openTelemetry, TrustedProxies trustedProxies, MeterRegistry meters) {
+                                    OpenTelemetry openTelemetry, TrustedProxies trustedProxies, MeterRegistry meters,
+                                    DecisionFactsProperties facts) {
         RequestTracer tracer = new RequestTracer(openTelemetry.getTracer("io.gatehouse.gateway"), trustedProxies);
-        return new RecordWebFilter(writer, config, clock, publicListener, tracer, new RequestTimers(meters));
+        return new RecordWebFilter(writer, config, clock, publicListener, tracer, new RequestTimers(meters), facts);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.decisionlog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.gatehouse.policy.replay.DecisionFacts;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -11,11 +12,13 @@ import org.jspecify.annotations.Nullable;
  * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
  * JSON written is the same as the documented shape. Only {@code who.session} and {@code shadow} are left out when
  * absent; every other member is written, as {@code null} when unknown. {@code shadow} is there only when the route's
- * shadow policy decided otherwise than the policy in force (docs/policy.md, "Shadow policy"). No member carries a header value other than the User-Agent, nor the
- * query string, so no token, cookie or assertion can reach the log.
+ * shadow policy decided otherwise than the policy in force (docs/policy.md, "Shadow policy"). No member carries a header
+ * value other than the User-Agent, nor the query string, so no token, cookie or assertion can reach the log.
+ * {@code facts} is the request the policy decided ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null
+ * when the policy did not decide.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "shadow", "where", "result", "policy",
-        "assertion_jti"})
+        "assertion_jti", "facts"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -27,7 +30,8 @@ public record DecisionLogEvent(
         @JsonProperty("where") Where where,
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
-        @JsonProperty("assertion_jti") @Nullable String assertionJti) {
+        @JsonProperty("assertion_jti") @Nullable String assertionJti,
+        @JsonProperty("facts") @Nullable DecisionFacts facts) {
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");
@@ -40,10 +44,10 @@ public record DecisionLogEvent(
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** A line without a shadow disagreement. */
+    /** A line without a shadow disagreement and without decision facts. */
     public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
                             Where where, Result result, Policy policy, @Nullable String assertionJti) {
-        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti);
+        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */

@@ -1,5 +1,12 @@
 package io.gatehouse.gateway.decisionlog;
 
+import io.gatehouse.policy.ClaimsRead;
+import io.gatehouse.policy.DevicePosture;
+import io.gatehouse.policy.Identity;
+import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.TrustLevel;
+import io.gatehouse.policy.replay.DecisionFacts;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,9 +125,18 @@ public final class DecisionLogWriter implements SmartLifecycle {
         line(new DecisionLogEvent("warm-up", "warm-up", null,
                 new DecisionLogEvent.Who(null, null, java.util.List.of(), "anonymous", "s"),
                 new DecisionLogEvent.What("GET", "h", "/", null), new DecisionLogEvent.Why("deny", true, null, null,
-                java.util.List.of("r")), new DecisionLogEvent.Where(null, null, null, null, null),
-                new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null), "warm-up");
+                java.util.List.of("r")), new DecisionLogEvent.Shadow("allow", null, java.util.List.of("r"),
+                "would-allow"), new DecisionLogEvent.Where(null, null, null, null, null),
+                new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null, WARM_UP_FACTS),
+                "warm-up");
     }
+
+    /** Facts with every part (identity, device, note), so that their serialisers load at startup too. */
+    private static final DecisionFacts WARM_UP_FACTS = DecisionFacts.of(new Request("GET",
+            java.net.URI.create("https://h/"), "127.0.0.1", java.time.Instant.EPOCH,
+            new Identity("s", null, java.util.List.of(), Map.of("c", java.util.List.of("v")), java.time.Instant.EPOCH),
+            new DevicePosture("d", true, true, TrustLevel.HIGH, true, true, null, null, null, java.time.Instant.EPOCH),
+            java.util.List.of(new Reason("n", "n"))), ClaimsRead.ALL, java.util.Set.of());
 
     /** Hands one event over; never writes on the caller's thread, never blocks. */
     public void submit(DecisionLogEvent event) {

@@ -12,6 +12,7 @@ import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Disagreement;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.replay.DecisionFacts;
 import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,9 +53,11 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     private final PublicListener publicListener;
     private final RequestTracer tracer;
     private final RequestTimers timers;
+    private final DecisionFactsProperties facts;
 
     public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
-                           RequestTracer tracer, RequestTimers timers) {
+                           RequestTracer tracer, RequestTimers timers, DecisionFactsProperties facts) {
+        this.facts = Objects.requireNonNull(facts, "facts");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.timers = Objects.requireNonNull(timers, "timers");
@@ -137,7 +140,13 @@ public final class RecordWebFilter implements WebFilter, Ordered {
         return line(started, context.requestId(), context.trace().isValid() ? context.trace().getTraceId() : null,
                 who(context), what, why(context), shadow(context), where, status,
                 (System.nanoTime() - context.startNanos()) / 1e6,
-                version != null ? version : config.current().version(), context.assertionJti());
+                version != null ? version : config.current().version(), context.assertionJti(), facts(context));
+    }
+
+    /** The request the policy decided, as the facts settings allow; null when the policy did not decide. */
+    private @Nullable DecisionFacts facts(RequestContext context) {
+        RequestContext.Asked asked = context.asked();
+        return asked == null || context.decided() == null ? null : facts.facts(asked.request(), asked.claimsRead());
     }
 
     /** One decision-log line in docs/design.md's shape; also used for the requests Netty refused (DecoderRejections). */
@@ -146,7 +155,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                                  DecisionLogEvent.Where where, int status, double latencyMs, String policyVersion,
                                  @Nullable String assertionJti) {
         return line(started, requestId, traceId, who, what, why, null, where, status, latencyMs, policyVersion,
-                assertionJti);
+                assertionJti, null);
     }
 
     /** As {@link #line}, with the shadow policy's disagreement (null: none, or no shadow). */
@@ -154,9 +163,19 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                                  DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
                                  DecisionLogEvent.@Nullable Shadow shadow, DecisionLogEvent.Where where, int status,
                                  double latencyMs, String policyVersion, @Nullable String assertionJti) {
+        return line(started, requestId, traceId, who, what, why, shadow, where, status, latencyMs, policyVersion,
+                assertionJti, null);
+    }
+
+    /** As {@link #line}, with the shadow's disagreement and the decision facts (null: the policy did not decide). */
+    static DecisionLogEvent line(Instant started, String requestId, @Nullable String traceId,
+                                 DecisionLogEvent.Who who, DecisionLogEvent.What what, DecisionLogEvent.Why why,
+                                 DecisionLogEvent.@Nullable Shadow shadow, DecisionLogEvent.Where where, int status,
+                                 double latencyMs, String policyVersion, @Nullable String assertionJti,
+                                 @Nullable DecisionFacts facts) {
         return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, shadow, where,
                 new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
-                new DecisionLogEvent.Policy(policyVersion), assertionJti);
+                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts);
     }
 
     static DecisionLogEvent.Who who(RequestContext context) {

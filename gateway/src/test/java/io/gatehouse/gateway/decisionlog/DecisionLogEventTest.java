@@ -51,7 +51,7 @@ class DecisionLogEventTest {
                 + "\"reasons\":[\"failed before a decision\"]},"
                 + "\"where\":{\"source_ip\":null,\"user_agent\":null,\"device_id\":null,\"device_trust\":null,"
                 + "\"tls\":null},\"result\":{\"status\":500,\"latency_ms\":0.0},\"policy\":{\"version\":\"v\"},"
-                + "\"assertion_jti\":null}");
+                + "\"assertion_jti\":null,\"facts\":null}");
     }
 
     /** The line as the untyped maps built it before it had a type. */
@@ -93,6 +93,7 @@ class DecisionLogEventTest {
         event.put("result", result);
         event.put("policy", Map.of("version", "v-1"));
         event.put("assertion_jti", null);
+        event.put("facts", null);
         return event;
     }
 }

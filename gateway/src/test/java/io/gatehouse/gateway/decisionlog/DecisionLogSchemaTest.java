@@ -7,15 +7,22 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Mode;
 import io.gatehouse.policy.Outcome;
 import io.gatehouse.policy.Reason;
+import io.gatehouse.policy.Request;
+import io.gatehouse.policy.TrustLevel;
+import io.gatehouse.policy.replay.DecisionFacts;
 import io.gatehouse.testsupport.DecisionLogSchema;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -208,8 +215,72 @@ class DecisionLogSchemaTest {
 
     private static String line(RequestContext context, DecisionLogEvent.What what, DecisionLogEvent.Where where,
                                int status, String assertionJti) throws Exception {
+        return line(context, what, where, status, assertionJti, null);
+    }
+
+    private static String line(RequestContext context, DecisionLogEvent.What what, DecisionLogEvent.Where where,
+                               int status, String assertionJti, DecisionFacts facts) throws Exception {
         return WRITER.writeValueAsString(RecordWebFilter.line(STARTED, context.requestId(), TRACE,
                 RecordWebFilter.who(context), what, RecordWebFilter.why(context), RecordWebFilter.shadow(context), where,
-                status, 12.3456, VERSION, assertionJti));
+                status, 12.3456, VERSION, assertionJti, facts));
+    }
+
+    /**
+     * A decided request whose line carries its facts: an identity (a claim read, one left out, an auth time), a device
+     * (its report age) and a device note; then changed by {@code change}.
+     */
+    private static String withFacts(Consumer<ObjectNode> change) throws Exception {
+        RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), 0);
+        Request asked = new Request("GET", URI.create("https://hello.localhost:8443/whoami.json"), "127.0.0.1",
+                STARTED, new Identity("u-1", "sam@corp.example", List.of("eng"),
+                        Map.of("dept", List.of("eng"), "phone", List.of("+1 555 0100")), STARTED.minusSeconds(600)),
+                new DevicePosture("sam-laptop", true, true, TrustLevel.HIGH, true, true, "macos", "14.5",
+                        "sam@corp.example", STARTED.minusSeconds(90)),
+                List.of(new Reason("device-inventory-slow", "device inventory answered late")));
+        context.decided(new Decision(Outcome.ALLOW, "hello", "eng", Mode.ENFORCE, true,
+                List.of(new Reason("claims", "claims dept one of [eng] hold"))), null, VERSION);
+        ObjectNode node = (ObjectNode) JSON.readTree(line(context,
+                new DecisionLogEvent.What("GET", "hello.localhost", "/whoami.json", "hello"),
+                new DecisionLogEvent.Where("127.0.0.1", "curl", "sam-laptop", "high", "TLSv1.3"), 200, null,
+                DecisionFacts.of(asked, ClaimsRead.ALL, Set.of("phone"))));
+        change.accept(node);
+        return JSON.writeValueAsString(node);
+    }
+
+    @Test
+    void allowWhenDecidedWithFactsThenValidAndTheOmittedClaimIsNamedNotWritten() throws Exception {
+        String line = withFacts(node -> { });
+
+        assertThat(DecisionLogSchema.problems(line)).isEmpty();
+        assertThat(line).contains("\"left_out\":[\"identity.claims.phone\"]").contains("\"report_age_s\":90")
+                .doesNotContain("555");
+    }
+
+    @Test
+    void lineWhenFactsAreOffThenValid() throws Exception {
+        RequestContext context = new RequestContext(RecordWebFilter.newRequestId(), 0);
+        context.decided(new Decision(Outcome.DENY, "hello", null, Mode.ENFORCE, true,
+                List.of(new Reason("no-rule", "no allow rule matched"))), null, VERSION);
+
+        String line = line(context, new DecisionLogEvent.What("GET", "hello.localhost", "/", "hello"),
+                new DecisionLogEvent.Where("127.0.0.1", null, null, null, "TLSv1.3"), 403, null, DecisionFacts.off());
+
+        assertThat(DecisionLogSchema.problems(line)).isEmpty();
+        assertThat(line).contains("\"facts\":{\"request\":null,\"identity\":null,\"device\":null,"
+                + "\"device_notes\":[],\"left_out\":[\"all\"]}");
+    }
+
+    @Test
+    void validateWhenFactsAreMalformedThenFails() throws Exception {
+        assertThat(DecisionLogSchema.problems(withFacts(line -> ((ObjectNode) line.at("/facts/request"))
+                .remove("time")))).anySatisfy(problem -> assertThat(problem).contains("time"));
+        assertThat(DecisionLogSchema.problems(withFacts(line -> ((ObjectNode) line.at("/facts/identity"))
+                .put("claims_captured", "some")))).isNotEmpty();
+        assertThat(DecisionLogSchema.problems(withFacts(line -> ((ObjectNode) line.get("facts"))
+                .putArray("left_out").add("phone")))).isNotEmpty();
+        assertThat(DecisionLogSchema.problems(withFacts(line -> ((ObjectNode) line.at("/facts/device"))
+                .put("trust", "hgh")))).isNotEmpty();
+        assertThat(DecisionLogSchema.problems(withFacts(line -> ((ObjectNode) line.get("facts"))
+                .put("token", "eyJ")))).anySatisfy(problem -> assertThat(problem).contains("token"));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
 import java.util.ArrayList;
@@ -53,5 +54,14 @@ public final class AllCriterion implements Criterion {
     @Override
     public String describe() {
         return Phrases.all(java.util.Arrays.stream(parts).map(Criterion::describe).toList());
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Criterion part : parts) {
+            read = read.plus(part.claimsRead());
+        }
+        return read;
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Reason;
 import io.gatehouse.policy.Request;
 import java.util.ArrayList;
@@ -43,5 +44,14 @@ public final class AnyCriterion implements Criterion {
     public String describe() {
         return "at least one of: " + String.join(" OR ", java.util.Arrays.stream(parts)
                 .map(p -> "(" + p.describe() + ")").toList());
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        ClaimsRead read = ClaimsRead.NONE;
+        for (Criterion part : parts) {
+            read = read.plus(part.claimsRead());
+        }
+        return read;
     }
 }

@@ -11,6 +11,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Request;
 import io.gatehouse.policy.parse.ParseContext;
 import org.jspecify.annotations.Nullable;
@@ -37,11 +38,13 @@ public final class CelCriterion implements Criterion {
     private final String expression;
     private final CelRuntime.Program program;
     private final String rule;
+    private final ClaimsRead claimsRead;
 
-    private CelCriterion(String expression, CelRuntime.Program program, String rule) {
+    private CelCriterion(String expression, CelRuntime.Program program, String rule, ClaimsRead claimsRead) {
         this.expression = expression;
         this.program = program;
         this.rule = rule;
+        this.claimsRead = claimsRead;
     }
 
     public static @Nullable Criterion parse(Node node, ParseContext c) {
@@ -52,7 +55,7 @@ public final class CelCriterion implements Criterion {
         String expression = s.getValue();
         try {
             CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-            return new CelCriterion(expression, RUNTIME.createProgram(ast), c.rule());
+            return new CelCriterion(expression, RUNTIME.createProgram(ast), c.rule(), CelClaims.of(ast));
         } catch (CelValidationException e) {
             for (CelIssue issue : e.getErrors()) {
                 report(s, c, issue);
@@ -96,5 +99,10 @@ public final class CelCriterion implements Criterion {
     @Override
     public String describe() {
         return "the CEL expression `" + expression + "` is true";
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        return claimsRead;
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Request;
 import io.gatehouse.policy.parse.Nodes;
@@ -92,5 +93,10 @@ public final class ClaimsCriterion extends IdentityCriterion {
     @Override
     public String describe() {
         return "the user's token has the claims " + describe(wanted);
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        return ClaimsRead.of(wanted.stream().map(Wanted::name).toList());
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Request;
 
 /**
@@ -24,4 +25,12 @@ public interface Criterion {
      * the groups eng, oncall"; "the device's trust is at least high"): its values as written, no YAML syntax.
      */
     String describe();
+
+    /**
+     * The token claims this criterion can read ({@link ClaimsRead}), for the decision log's facts and the replay's
+     * check that a line captured them; none unless the criterion looks at claims or nests criteria that do.
+     */
+    default ClaimsRead claimsRead() {
+        return ClaimsRead.NONE;
+    }
 }

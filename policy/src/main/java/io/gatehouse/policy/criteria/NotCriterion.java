@@ -1,5 +1,6 @@
 package io.gatehouse.policy.criteria;
 
+import io.gatehouse.policy.ClaimsRead;
 import io.gatehouse.policy.Request;
 
 /**
@@ -26,5 +27,10 @@ public final class NotCriterion implements Criterion {
     @Override
     public String describe() {
         return "NOT (" + inner.describe() + ")";
+    }
+
+    @Override
+    public ClaimsRead claimsRead() {
+        return inner.claimsRead();
     }
 }
