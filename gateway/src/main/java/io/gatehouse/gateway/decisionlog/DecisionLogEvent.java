@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * when the policy did not decide.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "shadow", "where", "result", "policy",
-        "assertion_jti", "facts"})
+        "assertion_jti", "facts", "via"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -31,7 +31,8 @@ public record DecisionLogEvent(
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
         @JsonProperty("assertion_jti") @Nullable String assertionJti,
-        @JsonProperty("facts") @Nullable DecisionFacts facts) {
+        @JsonProperty("facts") @Nullable DecisionFacts facts,
+        @JsonProperty("via") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Via via) {
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");
@@ -44,10 +45,16 @@ public record DecisionLogEvent(
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** A line without a shadow disagreement and without decision facts. */
+    /** A line of the public listener without a shadow disagreement and without decision facts. */
     public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
                             Where where, Result result, Policy policy, @Nullable String assertionJti) {
-        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null);
+        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null, null);
+    }
+
+    /** This line as the decision service writes it: with {@code via}. */
+    public DecisionLogEvent withVia(@Nullable Via via) {
+        return new DecisionLogEvent(timestamp, requestId, traceId, who, what, why, shadow, where, result, policy,
+                assertionJti, facts, via);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */
@@ -102,5 +109,23 @@ public record DecisionLogEvent(
 
     /** The version (sha256) of the gatehouse.yaml in force. */
     public record Policy(@JsonProperty("version") String version) {
+    }
+
+    /**
+     * The decision service's check (docs/design-next.md §2.5); absent on lines of the public listener.
+     *
+     * @param dialect        {@code envoy-grpc}, {@code envoy-http}, {@code nginx} or {@code forward-auth}
+     * @param caller         the trusted (or refused) caller: its certificate SAN, else its IP address
+     * @param proxyRequestId the proxy's own request id ({@code x-request-id}) when it sent one, so both logs join
+     * @param peerPrincipal  Envoy's {@code attributes.source.principal} (the downstream client's SAN), logged only
+     */
+    @JsonPropertyOrder({"dialect", "caller", "proxy_request_id", "peer_principal"})
+    public record Via(@JsonProperty("dialect") String dialect, @JsonProperty("caller") String caller,
+                      @JsonProperty("proxy_request_id") @Nullable String proxyRequestId,
+                      @JsonProperty("peer_principal") @Nullable String peerPrincipal) {
+        public Via {
+            Objects.requireNonNull(dialect, "dialect");
+            Objects.requireNonNull(caller, "caller");
+        }
     }
 }

@@ -127,7 +127,8 @@ public final class DecisionLogWriter implements SmartLifecycle {
                 new DecisionLogEvent.What("GET", "h", "/", null), new DecisionLogEvent.Why("deny", true, null, null,
                 java.util.List.of("r")), new DecisionLogEvent.Shadow("allow", null, java.util.List.of("r"),
                 "would-allow"), new DecisionLogEvent.Where(null, null, null, null, null),
-                new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null, WARM_UP_FACTS),
+                new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null, WARM_UP_FACTS,
+                new DecisionLogEvent.Via("nginx", "127.0.0.1", null, null)),
                 "warm-up");
     }
 

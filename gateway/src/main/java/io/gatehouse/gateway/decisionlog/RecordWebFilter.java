@@ -120,7 +120,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
      * pages and is no secret, and {@code UUID.randomUUID()} would take SecureRandom's lock and read /dev/urandom
      * on the event loop.
      */
-    static String newRequestId() {
+    public static String newRequestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & ~(0x3L << 62)) | (0x2L << 62);
@@ -145,8 +145,13 @@ public final class RecordWebFilter implements WebFilter, Ordered {
 
     /** The request the policy decided, as the facts settings allow; null when the policy did not decide. */
     private @Nullable DecisionFacts facts(RequestContext context) {
+        return facts(facts, context);
+    }
+
+    /** The facts of the request the policy decided in {@code context}, as {@code settings} allow; null when it did not. */
+    static @Nullable DecisionFacts facts(DecisionFactsProperties settings, RequestContext context) {
         RequestContext.Asked asked = context.asked();
-        return asked == null || context.decided() == null ? null : facts.facts(asked.request(), asked.claimsRead());
+        return asked == null || context.decided() == null ? null : settings.facts(asked.request(), asked.claimsRead());
     }
 
     /** One decision-log line in docs/design.md's shape; also used for the requests Netty refused (DecoderRejections). */
@@ -175,7 +180,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                                  @Nullable DecisionFacts facts) {
         return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, shadow, where,
                 new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
-                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts);
+                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts, null);
     }
 
     static DecisionLogEvent.Who who(RequestContext context) {

@@ -1,0 +1,50 @@
+package io.gatehouse.gateway.decision;
+
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.Disagreement;
+import io.gatehouse.policy.RoutedDecision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code gatehouse_decisions_total{route,outcome,enforced}}, counted by DECIDE on the public listener and by the
+ * decision service alike. Route ids come from the config, so the set of series stays small.
+ */
+public final class DecisionCounters {
+
+    private DecisionCounters() {
+    }
+
+    /** Counts one decision, keeping the counter in {@code counters} (the caller's map) for the next one. */
+    public static void count(Map<String, Counter> counters, MeterRegistry meters, Decision decision) {
+        String route = decision.route() == null ? "none" : decision.route();
+        String key = route + '|' + decision.outcome().wireName() + '|' + decision.enforced();
+        counters.computeIfAbsent(key, k -> Counter.builder("gatehouse.decisions")
+                .description("policy decisions by route and outcome")
+                .tag("route", route)
+                .tag("outcome", decision.outcome().wireName())
+                .tag("enforced", Boolean.toString(decision.enforced()))
+                .register(meters)).increment();
+    }
+
+    /**
+     * Counts a shadow policy's disagreement with the enforced decision, if any:
+     * {@code gatehouse_decisions_shadow_disagreements_total{route,direction}}; route ids come from the config and
+     * directions are two, so the set of series stays small.
+     */
+    public static void countDisagreement(Map<String, Counter> counters, MeterRegistry meters, RoutedDecision routed) {
+        Disagreement disagreement = routed.disagreement();
+        if (disagreement == null) {
+            return;
+        }
+        String route = Objects.requireNonNull(routed.decision().route(), "a shadow decision has a route");
+        counters.computeIfAbsent(route + '|' + disagreement.wireName(),
+                k -> Counter.builder("gatehouse.decisions.shadow.disagreements")
+                        .description("requests the route's shadow policy would have decided otherwise, by direction")
+                        .tag("route", route)
+                        .tag("direction", disagreement.wireName())
+                        .register(meters)).increment();
+    }
+}
