@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  *       target, not decoded), split at the first {@code ?};</li>
  *   <li>headers from {@code http.header_map} when Envoy sends it ({@code encode_raw_headers}; raw values as UTF-8),
  *       else from {@code http.headers}; names lower-cased with {@link Locale#ROOT}, a repeated name keeps every
- *       value;</li>
+ *       value; HTTP/2 pseudo-headers ({@code :authority}, {@code :path}, ...) are left out: their values are the
+ *       facts above;</li>
  *   <li>the client IP from {@code source.address.socket_address.address}, the device certificate from
  *       {@code source.certificate} (URL-encoded PEM, passed on as sent: DEVICE decodes and validates it against
  *       the device CA), Envoy's {@code x-request-id} (header, else {@code http.id}), {@code source.principal}.</li>
  * </ul>
- * Nothing is guessed: a missing or malformed method, scheme, host or path, or a source address that is not an IP
- * literal, is {@link Invalid} with a message quoting what was found (refused as {@code authz-facts-invalid}).
+ * Nothing is guessed: a missing or malformed method, scheme, host or path, or a source address that is missing or
+ * not an IP literal, is {@link Invalid} with a message quoting what was found (refused as {@code authz-facts-invalid}).
  * Hygiene (encoded slashes, dot segments, ...) is not judged here: the described request goes through the same
  * hygiene as on the public listener.
  */
@@ -95,7 +96,10 @@ public final class CheckRequests {
                     + " is not an origin-form request target (/path?query)");
         }
         String sourceIp = sourceIp(attributes.getSource());
-        if (sourceIp != null && !InetAddresses.isInetAddress(sourceIp)) {
+        if (sourceIp == null) {
+            // The client's address is a fact the policy may judge (source_ips): never guessed.
+            problems.add("attributes.source.address has no socket address");
+        } else if (!InetAddresses.isInetAddress(sourceIp)) {
             problems.add("attributes.source.address " + quote(sourceIp) + " is not an IP address");
         }
         if (!problems.isEmpty()) {
@@ -106,7 +110,8 @@ public final class CheckRequests {
         String rawQuery = question < 0 ? null : target.substring(question + 1);
         String certificate = attributes.getSource().getCertificate();
         String principal = attributes.getSource().getPrincipal();
-        return new Valid(new EnvoyCheck(method, scheme, host, rawPath, rawQuery, headers, sourceIp,
+        return new Valid(new EnvoyCheck(method, scheme, host, rawPath, rawQuery, headers,
+                Objects.requireNonNull(sourceIp, "sourceIp"),
                 certificate.isEmpty() ? null : certificate, proxyRequestId, principal.isEmpty() ? null : principal));
     }
 
@@ -117,14 +122,19 @@ public final class CheckRequests {
             for (HeaderValue header : http.getHeaderMap().getHeadersList()) {
                 String value = header.getRawValue().isEmpty() ? header.getValue()
                         : header.getRawValue().toString(StandardCharsets.UTF_8);
-                out.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+                add(out, header.getKey(), value);
             }
         } else {
-            http.getHeadersMap().forEach((name, value) ->
-                    out.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value));
+            http.getHeadersMap().forEach((name, value) -> add(out, name, value));
         }
         out.replaceAll((name, values) -> List.copyOf(values));
         return out;
+    }
+
+    private static void add(Map<String, List<String>> out, String name, String value) {
+        if (!name.startsWith(":")) {
+            out.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+        }
     }
 
     private static @Nullable String first(Map<String, List<String>> headers, String name) {

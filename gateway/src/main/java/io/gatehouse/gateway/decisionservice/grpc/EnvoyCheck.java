@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
  * The request an Envoy {@code CheckRequest} describes, read by {@link CheckRequests} (docs/design-next.md 2.3): the
  * method (upper-case as sent), scheme ({@code http}/{@code https}), host as addressed (lower-case, port kept), the
  * raw path and raw query (split at the first {@code ?}, never decoded; the query null when there was no {@code ?}),
- * the headers (lower-case names, each name once, its values in order), the downstream client's IP (null when Envoy
- * did not send a socket address), the client certificate Envoy verified (URL-encoded PEM, as sent; null when none),
+ * the headers (lower-case names, each name once, its values in order; no pseudo-headers), the downstream client's
+ * IP, the client certificate Envoy verified (URL-encoded PEM, as sent; null when none),
  * Envoy's own {@code x-request-id} and {@code source.principal} (recorded, never authorized on: per
  * {@code attribute_context.proto} it names Envoy's client, not Envoy).
  */
 public record EnvoyCheck(String method, String scheme, String host, String rawPath, @Nullable String rawQuery,
-                         Map<String, List<String>> headers, @Nullable String sourceIp,
+                         Map<String, List<String>> headers, String sourceIp,
                          @Nullable String forwardedCertificate, @Nullable String proxyRequestId,
                          @Nullable String peerPrincipal) {
 
@@ -24,6 +24,7 @@ public record EnvoyCheck(String method, String scheme, String host, String rawPa
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(rawPath, "rawPath");
+        Objects.requireNonNull(sourceIp, "sourceIp");
         headers = Map.copyOf(headers);
     }
 

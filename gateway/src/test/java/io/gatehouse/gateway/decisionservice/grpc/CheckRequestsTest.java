@@ -100,8 +100,18 @@ class CheckRequestsTest {
     }
 
     @Test
-    void describeWhenNoSourceAddressThenSourceIpIsNull() {
-        assertThat(valid(check(h -> h, AttributeContext.Peer.Builder::clearAddress)).sourceIp()).isNull();
+    void describeWhenNoSourceAddressThenInvalid() {
+        CheckRequests.Described described = CheckRequests.describe(check(h -> h,
+                AttributeContext.Peer.Builder::clearAddress));
+
+        assertThat(((CheckRequests.Invalid) described).message())
+                .isEqualTo("attributes.source.address has no socket address");
+    }
+
+    @Test
+    void describeWhenPseudoHeadersThenLeftOutOfTheHeaders() {
+        assertThat(valid(check(h -> h.putHeaders(":path", "/a/b").putHeaders(":method", "GET"), p -> p)).headers())
+                .doesNotContainKeys(":authority", ":path", ":method");
     }
 
     @Test
