@@ -20,10 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * {@code envoy.service.auth.v3.Authorization/Check} (docs/design-next.md 2). Steps for one call, whose caller
@@ -38,6 +40,8 @@ import reactor.core.Disposable;
  *   <li>a fault (an exception out of the pipeline, or the deadline passed) is no {@code CheckResponse} but the gRPC
  *       status INTERNAL or DEADLINE_EXCEEDED naming the request id, and a log line with status 500: Envoy with
  *       {@code failure_mode_allow: false} then denies. Nothing here answers OK without a decision.</li>
+ *   <li>a call Envoy cancels (its own timeout passed) stops the decision and gets a log line with status 403 (what
+ *       Envoy answers the client on an ext_authz failure) and reason {@code authz-check-cancelled}.</li>
  * </ol>
  */
 public final class GrpcCheckService extends AuthorizationGrpc.AuthorizationImplBase {
@@ -79,13 +83,32 @@ public final class GrpcCheckService extends AuthorizationGrpc.AuthorizationImplB
         RequestFacts facts = facts(check);
         DecisionLogEvent.Via via = new DecisionLogEvent.Via(EnvoyAnswers.DIALECT, caller.name(),
                 check.proxyRequestId(), check.peerPrincipal());
-        Disposable decision = pipeline.decide(facts, caller)
-                .timeout(checkTimeout)
-                .subscribe(outcome -> answer(outcome, facts, via, responses, started),
-                        error -> fault(error, facts, via, responses, started));
+        // Exactly one of answer, fault and cancel ends a check, and writes its one log line.
+        AtomicBoolean ended = new AtomicBoolean();
+        Disposable.Swap decision = Disposables.swap();
         if (responses instanceof ServerCallStreamObserver<CheckResponse> call) {
-            call.setOnCancelHandler(decision::dispose);
+            // Set before anything can answer: with a handler, a late onNext on a cancelled call is dropped.
+            call.setOnCancelHandler(() -> {
+                decision.dispose();
+                if (ended.compareAndSet(false, true)) {
+                    // Envoy gave up (its own timeout) and denies by itself: the line says so, with Envoy's 403.
+                    refusedLine(RecordWebFilter.newRequestId(), via, facts.sourceIp(), "authz-check-cancelled: the"
+                            + " caller cancelled the check (its timeout) before a decision", 403, started);
+                    metrics.checked(EnvoyAnswers.DIALECT, "cancelled", since(started));
+                }
+            });
         }
+        decision.update(pipeline.decide(facts, caller)
+                .timeout(checkTimeout)
+                .subscribe(outcome -> {
+                    if (ended.compareAndSet(false, true)) {
+                        answer(outcome, facts, via, responses, started);
+                    }
+                }, error -> {
+                    if (ended.compareAndSet(false, true)) {
+                        fault(error, facts, via, responses, started);
+                    }
+                }));
     }
 
     private void answer(Outcome outcome, RequestFacts facts, DecisionLogEvent.Via via,

@@ -275,11 +275,37 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
         String certificate = envoyEncoded(laptop);
         try {
             StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
-                    () -> check(envoy(h -> h.setHost("devices.localhost").putHeaders(":authority", "devices.localhost"),
-                            p -> p.setCertificate(certificate))));
+                    () -> check(envoy(h -> h.setHost("devices.localhost").putHeaders(":authority", "devices.localhost")
+                            .putHeaders("x-request-id", "envoy-late-1"), p -> p.setCertificate(certificate))));
 
             assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
             assertThat(late.getStatus().getDescription()).contains("authz-check-timeout");
+            JsonNode line = onlyLine("envoy-late-1");
+            assertThat(line.path("result").path("status").asInt()).isEqualTo(500);
+            assertThat(line.path("why").path("reasons").get(0).asText()).startsWith("authz-check-timeout");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void checkWhenEnvoyCancelsBeforeADecisionThenOneLineSaysSo() throws Exception {
+        DevPki.Issued laptop = gateway.pki().issueDevice("cancelled-check-laptop");
+        postures.put(laptop.sha256(), HIGH);
+        CountDownLatch release = new CountDownLatch(1);
+        held.put(laptop.sha256(), release);
+        String certificate = envoyEncoded(laptop);
+        try {
+            StatusRuntimeException gaveUp = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> check(gateway.pki().issueClient("envoy", List.of(ENVOY)), envoy(h -> h
+                            .setHost("devices.localhost").putHeaders(":authority", "devices.localhost")
+                            .putHeaders("x-request-id", "envoy-cancel-1"), p -> p.setCertificate(certificate)),
+                            Duration.ofMillis(500)));
+
+            assertThat(gaveUp.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            JsonNode line = onlyLine("envoy-cancel-1");
+            assertThat(line.path("result").path("status").asInt()).isEqualTo(403);
+            assertThat(line.path("why").path("reasons").get(0).asText()).startsWith("authz-check-cancelled");
         } finally {
             release.countDown();
         }
@@ -382,6 +408,11 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
     }
 
     private CheckResponse check(DevPki.Issued caller, CheckRequest request) throws Exception {
+        return check(caller, request, Duration.ofSeconds(10));
+    }
+
+    /** One check on a channel of its own, as {@code caller}, with Envoy's {@code timeout} as the call's deadline. */
+    private CheckResponse check(DevPki.Issued caller, CheckRequest request, Duration deadline) throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
                 .sslContext(GrpcSslContexts.forClient()
                         .trustManager(gateway.pki().caPem().toFile())
@@ -389,7 +420,8 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
                         .build())
                 .build();
         try {
-            return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).check(request);
+            return AuthorizationGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).check(request);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
