@@ -125,22 +125,6 @@ public final class DevPki {
         }
     }
 
-    /**
-     * A client certificate (CN = {@code name}) issued by this CA whose subject alternative names are {@code sans}: a
-     * name with {@code ://} is a URI SAN (e.g. a SPIFFE id), any other a DNS SAN. A proxy's identity towards a
-     * service that trusts callers by SAN.
-     */
-    public Issued issueClient(String name, List<String> sans) {
-        List<GeneralName> names = new ArrayList<>();
-        sans.forEach(san -> names.add(new GeneralName(san.contains("://") ? GeneralName.uniformResourceIdentifier
-                : GeneralName.dNSName, san)));
-        try {
-            return issue(name, false, names);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot issue client certificate " + name, e);
-        }
-    }
-
     /** An EC P-256 key pair written as PKCS#8 PEM ({@code <name>.key.pem}), e.g. for an assertion signing key. */
     public Path writeSigningKeyPem(String name) {
         try {
@@ -167,11 +151,6 @@ public final class DevPki {
     }
 
     private Issued issue(String name, boolean serverCert) throws GeneralSecurityException, IOException {
-        return issue(name, serverCert, List.of());
-    }
-
-    private Issued issue(String name, boolean serverCert, List<GeneralName> clientNames)
-            throws GeneralSecurityException, IOException {
         KeyPair keys = ecKeyPair();
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
@@ -191,10 +170,6 @@ public final class DevPki {
                     new GeneralNames(names.toArray(GeneralName[]::new)));
         } else {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            if (!clientNames.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(clientNames.toArray(GeneralName[]::new)));
-            }
         }
         X509Certificate cert = sign(builder, caKeys.getPrivate());
         String base = caName + "-" + name;
