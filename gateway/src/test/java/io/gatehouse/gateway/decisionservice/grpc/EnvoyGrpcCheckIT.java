@@ -297,7 +297,7 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
         String certificate = envoyEncoded(laptop);
         try {
             StatusRuntimeException gaveUp = catchThrowableOfType(StatusRuntimeException.class,
-                    () -> check(gateway.pki().issueClient("envoy", List.of(ENVOY)), envoy(h -> h
+                    () -> check(gateway.pki().issueCaller("envoy", ENVOY), envoy(h -> h
                             .setHost("devices.localhost").putHeaders(":authority", "devices.localhost")
                             .putHeaders("x-request-id", "envoy-cancel-1"), p -> p.setCertificate(certificate)),
                             Duration.ofMillis(500)));
@@ -341,7 +341,7 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
     @Test
     void checkWhenCallerCertificateHasAnotherSanThenPermissionDeniedStatusAndNoResponse() throws Exception {
         String rogue = "spiffe://cluster.local/ns/default/sa/rogue";
-        DevPki.Issued caller = gateway.pki().issueClient("rogue", List.of(rogue));
+        DevPki.Issued caller = gateway.pki().issueCaller("rogue", rogue);
         double before = untrustedCount();
 
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
@@ -359,7 +359,7 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
 
     @Test
     void checkWhenCallerCertificateFromAnotherCaThenHandshakeRefused() throws Exception {
-        DevPki.Issued stranger = DevPki.create(otherDir, "stranger-ca").issueClient("envoy", List.of(ENVOY));
+        DevPki.Issued stranger = DevPki.create(otherDir, "stranger-ca").issueCaller("envoy", ENVOY);
         // The listener answers the same SAN from the right CA: only the CA differs.
         assertThat(check(envoy(h -> h.putHeaders("accept", "application/json"))).hasDeniedResponse()).isTrue();
 
@@ -404,7 +404,7 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
     }
 
     private CheckResponse check(CheckRequest request) throws Exception {
-        return check(gateway.pki().issueClient("envoy", List.of(ENVOY)), request);
+        return check(gateway.pki().issueCaller("envoy", ENVOY), request);
     }
 
     private CheckResponse check(DevPki.Issued caller, CheckRequest request) throws Exception {
