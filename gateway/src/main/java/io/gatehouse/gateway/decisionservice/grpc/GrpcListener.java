@@ -1,6 +1,8 @@
 package io.gatehouse.gateway.decisionservice.grpc;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -50,12 +52,16 @@ public final class GrpcListener implements SmartLifecycle {
 
     private final Binding binding;
     private final GrpcListenerProperties limits;
-    private final GrpcCheckService service;
-    private final CallerInterceptor callers;
+    private final BindableService service;
+    private final ServerInterceptor callers;
     private volatile @Nullable Server server;
 
-    public GrpcListener(Binding binding, GrpcListenerProperties limits, GrpcCheckService service,
-                        CallerInterceptor callers) {
+    /**
+     * @param service the {@code Authorization} service ({@link GrpcCheckService})
+     * @param callers the interceptor that establishes the caller first ({@link CallerInterceptor})
+     */
+    public GrpcListener(Binding binding, GrpcListenerProperties limits, BindableService service,
+                        ServerInterceptor callers) {
         this.binding = Objects.requireNonNull(binding, "binding");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.service = Objects.requireNonNull(service, "service");
