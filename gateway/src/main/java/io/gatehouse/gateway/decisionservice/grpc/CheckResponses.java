@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * The {@code CheckResponse}s Gatehouse gives Envoy (docs/design-next.md 2.4), as pure functions:
  * <ul>
  *   <li>allow: {@code status} OK; {@code ok_response.headers} sets {@code x-gatehouse-assertion} with
- *       {@code OVERWRITE_IF_EXISTS_OR_ADD} (a client-sent one is replaced, never appended to);
+ *       {@code OVERWRITE_IF_EXISTS_OR_ADD} (a client-sent one is replaced, never appended to), and {@code cookie}
+ *       without Gatehouse's own cookies when the client sent one of them ({@link #upstreamCookie});
  *       {@code ok_response.headers_to_remove} names the inbound headers the upstream must not see
  *       ({@link #headersToRemove});</li>
  *   <li>every other answer: {@code status} PERMISSION_DENIED and a {@code denied_response} with the HTTP status, the
@@ -87,9 +88,21 @@ public final class CheckResponses {
      */
     public static CheckResponse allow(@Nullable String assertion, Collection<String> headersToRemove,
                                       Metadata metadata) {
+        return allow(assertion, null, headersToRemove, metadata);
+    }
+
+    /**
+     * As {@link #allow(String, Collection, Metadata)}, and {@code cookie} set in place of the client's when not null
+     * (the client's cookies without Gatehouse's, design-next Q2).
+     */
+    public static CheckResponse allow(@Nullable String assertion, @Nullable String cookie,
+                                      Collection<String> headersToRemove, Metadata metadata) {
         OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
         if (assertion != null) {
             ok.addHeaders(option(ASSERTION_HEADER, assertion));
+        }
+        if (cookie != null) {
+            ok.addHeaders(option("cookie", cookie));
         }
         ok.addAllHeadersToRemove(headersToRemove);
         return CheckResponse.newBuilder()
@@ -146,6 +159,36 @@ public final class CheckResponses {
             remove.add("authorization");
         }
         return new ArrayList<>(remove);
+    }
+
+    /**
+     * The upstream's {@code Cookie} (design-next Q2, docs/decision-service.md): the client's cookies without
+     * Gatehouse's {@code __Host-gatehouse} and {@code __Host-gatehouse-login}, joined with {@code "; "}, when the
+     * request sent one of Gatehouse's (possibly empty: then the header is to be removed); null when there is nothing
+     * to change (no cookie of Gatehouse's was sent).
+     *
+     * @param cookieHeaders the described request's {@code Cookie} values
+     * @param ours          which cookie names are Gatehouse's
+     */
+    public static @Nullable String upstreamCookie(List<String> cookieHeaders, Predicate<String> ours) {
+        List<String> kept = new ArrayList<>();
+        boolean stripped = false;
+        for (String header : cookieHeaders) {
+            for (String pair : header.split(";")) {
+                String trimmed = pair.trim();
+                int eq = trimmed.indexOf('=');
+                String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (ours.test(name)) {
+                    stripped = true;
+                } else {
+                    kept.add(trimmed);
+                }
+            }
+        }
+        return stripped ? String.join("; ", kept) : null;
     }
 
     private static HeaderValueOption option(String name, String value) {

@@ -8,6 +8,7 @@ import io.gatehouse.gateway.decisionservice.Outcome;
 import io.gatehouse.gateway.exchange.RequestFacts;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.problem.Problems.Problem;
+import io.gatehouse.gateway.session.SessionCookies;
 import io.gatehouse.policy.Decision;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,9 @@ import org.springframework.http.HttpStatus;
  * 2.4; the wire shapes are {@link CheckResponses}):
  * <ul>
  *   <li>{@link Verdict.Allow}: OK with the assertion, and the inbound headers the upstream must not see removed
- *       (hygiene's list via {@code mustRemove}; {@code authorization} when its bearer token authenticated);</li>
+ *       (hygiene's list via {@code mustRemove}; {@code authorization} when its bearer token authenticated); when the
+ *       client sent Gatehouse's own cookies, {@code cookie} is replaced by its other cookies, or removed when none
+ *       is left (design-next Q2);</li>
  *   <li>{@link Verdict.Login}: 302 with {@code location} (the IdP), {@code set-cookie} (the pre-login cookie, when a
  *       new one was made) and {@code cache-control: no-store};</li>
  *   <li>{@link Verdict.Refused}: its status (400, 401, 403, 404, 503), {@code content-type} and body: the HTML deny
@@ -55,8 +58,16 @@ public final class EnvoyAnswers {
         Verdict verdict = outcome.verdict();
         if (verdict instanceof Verdict.Allow) {
             String assertion = Objects.requireNonNull(outcome.assertion(), "assertion").jwt();
-            return CheckResponses.allow(assertion, CheckResponses.headersToRemove(facts.headers().keySet(),
-                    mustRemove, true, context.authKind() == RequestContext.AuthKind.BEARER), metadata);
+            List<String> remove = new ArrayList<>(CheckResponses.headersToRemove(facts.headers().keySet(),
+                    mustRemove, true, context.authKind() == RequestContext.AuthKind.BEARER));
+            // Gatehouse's session cookie is a bearer credential: the upstream gets the client's other cookies only.
+            String cookie = CheckResponses.upstreamCookie(facts.headers().getOrEmpty(HttpHeaders.COOKIE),
+                    SessionCookies::isOurs);
+            if (cookie != null && cookie.isEmpty()) {
+                remove.add("cookie");
+                cookie = null;
+            }
+            return CheckResponses.allow(assertion, cookie, remove, metadata);
         }
         List<CheckResponses.Header> headers = new ArrayList<>();
         headers.add(new CheckResponses.Header("x-request-id", context.requestId()));

@@ -26,8 +26,8 @@ import org.springframework.context.SmartLifecycle;
  * ({@code gatehouse.authz.grpc.port}; never the public or management port, {@code AuthzPortGuard}) serving
  * {@code envoy.service.auth.v3.Authorization/Check} only, behind {@link CallerInterceptor}. TLS unless
  * {@code gatehouse.authz.tls.enabled=false}, with the material of {@link AuthzTls} (shared with the HTTP listener);
- * with {@code gatehouse.authz.client-ca}, client certificates are verified against it and, when a caller is trusted
- * by certificate, required (a certificate from another CA fails the handshake).
+ * when a caller is trusted by certificate, every connection must show one of {@code gatehouse.authz.client-ca} (a
+ * certificate from another CA fails the handshake), as on the HTTP listener.
  * Bounded by {@link GrpcListenerProperties}. Started with the application context, stopped before the web server:
  * calls in flight get {@code shutdown-timeout} to finish, then are cancelled.
  */
@@ -97,18 +97,16 @@ public final class GrpcListener implements SmartLifecycle {
         }
         log.info("decision service: Envoy gRPC ext_authz (envoy.service.auth.v3.Authorization/Check) on {}:{}, {}",
                 binding.address(), port(), tls == null ? "plain gRPC (no TLS)"
-                        : binding.requireCerts() ? "TLS, client certificates required"
-                        : tls.callerTrustManagers() != null ? "TLS, client certificates verified when sent" : "TLS");
+                        : binding.requireCerts() ? "TLS, client certificates required" : "TLS");
     }
 
     private SslContext sslContext(AuthzTls tls) {
         try {
             SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(tls.keyManagers()))
                     .protocols("TLSv1.3", "TLSv1.2");
-            if (tls.callerTrustManagers() != null) {
-                // A certificate from any other CA fails the handshake; none at all only when no caller needs one.
-                ssl.trustManager(tls.callerTrustManagers())
-                        .clientAuth(binding.requireCerts() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            if (binding.requireCerts()) {
+                // Every connection shows a certificate of gatehouse.authz.client-ca, or the handshake fails.
+                ssl.trustManager(tls.callerTrustManagers()).clientAuth(ClientAuth.REQUIRE);
             }
             return ssl.build();
         } catch (SSLException e) {

@@ -111,4 +111,30 @@ class CheckResponsesTest {
         assertThatThrownBy(() -> CheckResponses.denied(299, List.of(), new byte[0], META))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("299");
     }
+
+    @ParameterizedTest(name = "Cookie \"{0}\" -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "app=1; theme=dark                                  | <unchanged>",
+            "app=1; __Host-gatehouse=s1; theme=dark             | app=1; theme=dark",
+            "__Host-gatehouse=s1                                | ''",
+            "__Host-gatehouse-login=l1;__Host-gatehouse=s1      | ''",
+            "__host-gatehouse=s1; app=1                         | <unchanged>",
+            "app=1;; __Host-gatehouse=s1                        | app=1",
+    })
+    void upstreamCookieWhenGatehouseCookiesSentThenTheOthersOnly(String cookie, String expected) {
+        String upstream = CheckResponses.upstreamCookie(List.of(cookie),
+                io.gatehouse.gateway.session.SessionCookies::isOurs);
+
+        assertThat(upstream).isEqualTo(expected.equals("<unchanged>") ? null : expected);
+    }
+
+    @Test
+    void allowWhenCookieGivenThenItIsSetOverTheClients() {
+        CheckResponse response = CheckResponses.allow("h.p.s", "app=1", List.of(), META);
+
+        assertThat(response.getOkResponse().getHeaders(1).getHeader().getKey()).isEqualTo("cookie");
+        assertThat(response.getOkResponse().getHeaders(1).getHeader().getValue()).isEqualTo("app=1");
+        assertThat(response.getOkResponse().getHeaders(1).getAppendAction())
+                .isEqualTo(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD);
+    }
 }

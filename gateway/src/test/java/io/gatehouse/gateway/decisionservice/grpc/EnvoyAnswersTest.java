@@ -83,6 +83,30 @@ class EnvoyAnswersTest {
     }
 
     @Test
+    void renderWhenAllowedWithGatehouseCookiesThenTheUpstreamGetsTheOthersOnly() {
+        Outcome outcome = new Outcome(new Verdict.Allow(), context(RequestContext.AuthKind.SESSION,
+                io.gatehouse.policy.Outcome.ALLOW, "staff"), new Assertion("h.p.s", "jti-1", "k1"), null);
+
+        CheckResponse response = ANSWERS.render(outcome, facts(Map.of("Cookie", "app=1; __Host-gatehouse=s1")));
+
+        assertThat(response.getOkResponse().getHeadersList()).extracting(h -> h.getHeader().getKey() + "="
+                + h.getHeader().getValue()).contains("cookie=app=1");
+        assertThat(response.getOkResponse().getHeadersToRemoveList()).doesNotContain("cookie");
+    }
+
+    @Test
+    void renderWhenAllowedWithOnlyGatehouseCookiesThenCookieIsRemoved() {
+        Outcome outcome = new Outcome(new Verdict.Allow(), context(RequestContext.AuthKind.SESSION,
+                io.gatehouse.policy.Outcome.ALLOW, "staff"), new Assertion("h.p.s", "jti-1", "k1"), null);
+
+        CheckResponse response = ANSWERS.render(outcome, facts(Map.of("Cookie", "__Host-gatehouse=s1")));
+
+        assertThat(response.getOkResponse().getHeadersToRemoveList()).contains("cookie");
+        assertThat(response.getOkResponse().getHeadersList()).extracting(h -> h.getHeader().getKey())
+                .containsExactly("x-gatehouse-assertion");
+    }
+
+    @Test
     void renderWhenLoginThen302LocationCookieNoStoreAndRequestId() {
         Outcome outcome = new Outcome(new Verdict.Login(false), context(null, io.gatehouse.policy.Outcome.DENY, null),
                 null, new LoginRedirect(URI.create("https://idp.example/auth?state=s"), "__Host-gatehouse-login=x"));

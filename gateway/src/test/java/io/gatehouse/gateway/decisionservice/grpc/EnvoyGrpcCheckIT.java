@@ -148,7 +148,8 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
         CheckResponse response = check(envoy(h -> h
                 .putHeaders("authorization", "Bearer " + issuer.es256(c -> { }))
                 .putHeaders("x-gatehouse-user", "forged-admin")
-                .putHeaders("x-gatehouse-assertion", "forged.assertion.value")));
+                .putHeaders("x-gatehouse-assertion", "forged.assertion.value")
+                .putHeaders("cookie", "app=1; __Host-gatehouse=some-session")));
 
         assertThat(response.getStatus().getCode()).as(response.toString()).isZero();
         HeaderValueOption set = response.getOkResponse().getHeaders(0);
@@ -160,6 +161,8 @@ class EnvoyGrpcCheckIT extends DecisionLogITSupport {
         assertThat(who.subject()).isEqualTo("u-17");
         assertThat(response.getOkResponse().getHeadersToRemoveList())
                 .containsExactlyInAnyOrder("x-gatehouse-user", "authorization");
+        assertThat(response.getOkResponse().getHeadersList()).extracting(h -> h.getHeader().getKey() + ": "
+                + h.getHeader().getValue()).contains("cookie: app=1"); // Gatehouse's session cookie stays here
         assertThat(response.getDynamicMetadata().getFieldsOrThrow("rule").getStringValue()).isEqualTo("staff");
         assertThat(response.getDynamicMetadata().getFieldsOrThrow("route").getStringValue()).isEqualTo("app");
         assertThat(response.getDynamicMetadata().getFieldsOrThrow("decision").getStringValue()).isEqualTo("allow");
