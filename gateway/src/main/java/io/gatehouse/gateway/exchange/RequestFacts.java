@@ -39,7 +39,10 @@ public record RequestFacts(String method, String scheme, String host, String raw
         scheme = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
         host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
         Objects.requireNonNull(rawPath, "rawPath");
-        headers = HttpHeaders.readOnlyHttpHeaders(Objects.requireNonNull(headers, "headers"));
+        // A copy: the facts must not change when the caller's map does (readOnlyHttpHeaders alone is a view).
+        HttpHeaders copy = new HttpHeaders();
+        copy.addAll(Objects.requireNonNull(headers, "headers"));
+        headers = HttpHeaders.readOnlyHttpHeaders(copy);
         Objects.requireNonNull(sourceIp, "sourceIp");
     }
 

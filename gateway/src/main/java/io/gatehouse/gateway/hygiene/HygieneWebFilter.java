@@ -72,9 +72,13 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
                 found = Optional.of(new Rejection(RejectedPattern.TARGET_MISMATCH, nullToEmpty(uri.getRawPath()),
                         "request target", target.path()));
             } else {
-                Hygiene.Judged whole = Hygiene.judgeTarget(target.path(), target.query());
-                canonical = whole.canonicalPath();
-                found = whole.rejected();
+                // The path was judged once above; only the query is left (canonicalising twice would cost every
+                // request a second pass over its path).
+                canonical = path.canonicalPath();
+                String query = target.query();
+                if (query != null) {
+                    found = PathCanonicaliser.checkQuery(query);
+                }
             }
         }
         if (found.isPresent()) {

@@ -178,6 +178,23 @@ class AuthzListenerIT extends DecisionLogITSupport {
     }
 
     @Test
+    void envoyHttpWhenSignedInThen200WithAssertionAndCookiesWithoutGatehouses() throws Exception {
+        GatewayClient.Response response = nginx().get("/authz/envoy/reports/2026?x=1", Map.of("Host", "app.localhost",
+                "x-forwarded-proto", "https", "x-forwarded-for", "192.0.2.12", "x-request-id", "envoy-req-1",
+                "Authorization", "Bearer " + idp.rs256(c -> { }), "Cookie", "__Host-gatehouse=stale; theme=dark"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JWKSet jwks = JWKSet.parse(client().get("/.well-known/gatehouse/jwks.json").body());
+        GatehouseVerifier.builder(RunningGateway.ISSUER, "app").jwks(jwks).build()
+                .verify(response.header("X-Gatehouse-Assertion"), "GET", "app.localhost", "/reports/2026");
+        assertThat(response.header("cookie")).isEqualTo("theme=dark");
+        JsonNode line = onlyCheckLine(response);
+        assertThat(line.at("/via/dialect").asText()).isEqualTo("envoy-http");
+        assertThat(line.at("/via/proxy_request_id").asText()).isEqualTo("envoy-req-1");
+        assertThat(line.at("/what/path").asText()).isEqualTo("/reports/2026");
+    }
+
+    @Test
     void nginxWhenPolicyDeniesThen403WithTheReasonsInAHeader() {
         GatewayClient.Response response = nginx().get("/authz/nginx", nginxFacts("https://finance.localhost/books",
                 "Authorization", "Bearer " + idp.rs256(c -> { })));
@@ -288,6 +305,18 @@ class AuthzListenerIT extends DecisionLogITSupport {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(onlyCheckLine(response).at("/via/caller").asText()).isEqualTo("127.0.0.2");
+    }
+
+    @Test
+    void callerWhenSourceOutsideTheTrustedCidrThen403Untrusted() {
+        DevPki.Issued any = gateway.pki().issueCaller("local-proxy", "local-proxy.localhost");
+        GatewayClient.Response response = GatewayClient.listener(gateway.pki(), authzPort(), any, "127.0.0.3")
+                .get("/authz/forward-auth", forwardAuthFacts("app.localhost", "/reports",
+                        "Authorization", "Bearer " + idp.rs256(c -> { })));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.json().get("code").asText()).isEqualTo("authz-caller-untrusted");
+        assertThat(onlyCheckLine(response).at("/where/source_ip").asText()).isEqualTo("127.0.0.3");
     }
 
     @Test
