@@ -29,7 +29,7 @@ class ShippedProxyConfigsTest {
         v.put("TLS_CERT", pki.server().certificatePem().toString());
         v.put("TLS_KEY", pki.server().keyPem().toString());
         v.put("DEVICE_CA", pki.caPem().toString());
-        v.put("APP", "http://127.0.0.1:38991");
+        v.put("APP", "127.0.0.1:38991");
         v.put("GATEHOUSE_AUTHZ", "127.0.0.1:38992");
         v.put("GATEHOUSE_AUTHZ_NAME", "localhost");
         v.put("GATEHOUSE_PUBLIC", "127.0.0.1:38993");
@@ -52,7 +52,8 @@ class ShippedProxyConfigsTest {
         String directives = conf.lines().filter(l -> !l.strip().startsWith("#"))
                 .collect(java.util.stream.Collectors.joining("\n"));
         assertThat(directives).doesNotContain("${")
-                .contains("auth_request /_gatehouse_authz;", "proxy_pass https://127.0.0.1:38992/authz/nginx;",
+                .contains("auth_request /_gatehouse_authz;", "server 127.0.0.1:38992;",
+                        "proxy_pass https://gatehouse_decision/authz/nginx;", "keepalive 16;",
                         "proxy_pass_request_body off;", "proxy_set_header X-Original-URL $scheme://$http_host$request_uri;",
                         "proxy_set_header X-Original-Method $request_method;",
                         "proxy_set_header X-Real-IP $remote_addr;",
@@ -61,7 +62,8 @@ class ShippedProxyConfigsTest {
                         "auth_request_set $gh_assertion $upstream_http_x_gatehouse_assertion;",
                         "proxy_set_header X-Gatehouse-Assertion $gh_assertion;",
                         "error_page 401 = @gatehouse_login;", "return 302 $gh_login;",
-                        "location /.gatehouse/ {", "proxy_pass https://127.0.0.1:38993;");
+                        "location /.gatehouse/ {", "server 127.0.0.1:38993;", "proxy_pass https://gatehouse_public;",
+                        "server 127.0.0.1:38991;", "proxy_pass http://protected_app;");
     }
 
     @Test
