@@ -101,7 +101,8 @@ class IstioExtAuthzOverlayTest {
         assertThat(gatewayContainer().getEnv()).filteredOn(e -> e.getName().startsWith("GATEHOUSE_AUTHZ_CALLERS_"))
                 .extracting(EnvVar::getName, EnvVar::getValue)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("GATEHOUSE_AUTHZ_CALLERS_0_CIDRS_0",
-                        "127.0.0.6/32"));
+                        "127.0.0.6/32"), org.assertj.core.groups.Tuple.tuple("GATEHOUSE_AUTHZ_CALLERS_0_NAME",
+                        "istio-ingressgateway"));
         // Plain gRPC to Gatehouse is safe only behind a sidecar that enforces mesh mTLS on that port.
         HasMetadata gatewayPeers = custom("PeerAuthentication", "gatehouse", "gateway-public-listener");
         assertThat(map(spec(gatewayPeers).get("mtls"))).containsEntry("mode", "STRICT");
