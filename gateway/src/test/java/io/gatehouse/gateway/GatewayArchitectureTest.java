@@ -31,7 +31,8 @@ class GatewayArchitectureTest {
             List.of("login"),
             List.of("assertion"),
             List.of("forward"),
-            List.of("decisionlog"));
+            List.of("decisionlog"),
+            List.of("decisionservice"));
 
     /** Shared by every stage; they import no stage package. */
     static final List<String> SHARED = List.of("exchange", "problem", "claims", "settings", "tls", "config", "management",

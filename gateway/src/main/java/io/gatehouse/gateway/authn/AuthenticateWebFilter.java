@@ -118,7 +118,7 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
     }
 
     /** RFC 6750 3: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes a space or is dropped. */
-    static String quotable(String text) {
+    public static String quotable(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length() && out.length() < 300; i++) {
             char c = text.charAt(i);

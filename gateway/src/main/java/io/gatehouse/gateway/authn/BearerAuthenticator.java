@@ -106,7 +106,15 @@ public final class BearerAuthenticator implements AutoCloseable {
 
     /** Empty: no bearer credential; error: a bad one ({@link BearerAuthenticationException}); else who it names. */
     public Mono<Identity> authenticate(ServerWebExchange exchange) {
-        List<String> values = exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.AUTHORIZATION);
+        return authenticateAuthorization(exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.AUTHORIZATION));
+    }
+
+    /**
+     * As {@link #authenticate(ServerWebExchange)}, from the request's {@code Authorization} values (the decision
+     * service reads them from the request a proxy describes): empty for none or another scheme, an error for a bad
+     * bearer credential.
+     */
+    public Mono<Identity> authenticateAuthorization(List<String> values) {
         if (values.isEmpty()) {
             return Mono.empty();
         }

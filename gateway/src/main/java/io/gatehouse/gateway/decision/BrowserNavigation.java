@@ -18,8 +18,12 @@ public final class BrowserNavigation {
     }
 
     public static boolean test(ServerHttpRequest request) {
-        HttpHeaders headers = request.getHeaders();
-        if (!(HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod()))) {
+        return test(request.getMethod().name(), request.getHeaders());
+    }
+
+    /** As {@link #test(ServerHttpRequest)}, for a request another proxy describes: its method and headers. */
+    public static boolean test(String method, HttpHeaders headers) {
+        if (!(HttpMethod.GET.name().equals(method) || HttpMethod.HEAD.name().equals(method))) {
             return false;
         }
         if (headers.containsKey(HttpHeaders.AUTHORIZATION) || headers.containsKey("X-Requested-With")) {

@@ -93,48 +93,23 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, RequestContext context, Decision decision, @Nullable Route route) {
-        List<String> reasons = decision.reasons().stream().map(Reason::text).toList();
-        String id = context.requestId();
-        if (route == null) {
-            return Problems.write(exchange, new Problems.Problem(HttpStatus.NOT_FOUND, "no-route", "Not found",
-                    "No application is served at this address.", reasons, id, null));
+        Verdict verdict = Verdicts.of(decision, route, context, BrowserNavigation.test(exchange.getRequest()),
+                browserLogin != null);
+        if (verdict instanceof Verdict.Login login && browserLogin != null) {
+            return browserLogin.start(exchange, login.stepUp());
         }
-        boolean navigation = BrowserNavigation.test(exchange.getRequest());
-        boolean tooOld = decision.reasons().stream().anyMatch(r -> MaxAuthAgeCriterion.TOO_OLD.equals(r.code()));
-        if (browserLogin != null && navigation && context.identity() == null && decision.rule() == null) {
-            return browserLogin.start(exchange, false);
+        if (!(verdict instanceof Verdict.Refused refused)) {
+            throw new IllegalStateException("a refusal was expected, not " + verdict);
         }
-        if (tooOld && context.identity() != null) {
-            if (browserLogin != null && navigation && context.authKind() == RequestContext.AuthKind.SESSION) {
-                return browserLogin.start(exchange, true);
-            }
-            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\", "
-                    + "error=\"insufficient_user_authentication\", "
-                    + "error_description=\"a more recent authentication is required\"");
-            return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED,
-                    "insufficient-user-authentication", "Sign in again",
-                    "This request needs a more recent sign-in.", reasons, id, route.id()));
+        if (refused.wwwAuthenticate() != null) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, refused.wwwAuthenticate());
         }
-        // An anonymous caller learns that it must sign in, not what the policy asks for (VisibleReasons).
-        List<String> shown = VisibleReasons.of(context, decision);
-        if (context.identity() == null && decision.rule() == null) {
-            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
-            return Problems.writeJson(exchange, new Problems.Problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "Authentication required", "This application needs you to sign in; present a bearer token.",
-                    shown, id, route.id()));
-        }
-        return Problems.write(exchange, new Problems.Problem(HttpStatus.FORBIDDEN, "denied", "Access denied",
-                "The access policy of " + route.id() + " does not allow this request.", shown, id, route.id()));
+        // 401s are problem+json whatever the client accepts; 403 and 404 are a page for a browser.
+        return refused.kind() == Verdict.Kind.UNAUTHENTICATED || refused.kind() == Verdict.Kind.STEP_UP
+                ? Problems.writeJson(exchange, refused.problem()) : Problems.write(exchange, refused.problem());
     }
 
     private void count(Decision decision) {
-        String route = decision.route() == null ? "none" : decision.route();
-        String key = route + '|' + decision.outcome().wireName() + '|' + decision.enforced();
-        counters.computeIfAbsent(key, k -> Counter.builder("gatehouse.decisions")
-                .description("policy decisions by route and outcome")
-                .tag("route", route)
-                .tag("outcome", decision.outcome().wireName())
-                .tag("enforced", Boolean.toString(decision.enforced()))
-                .register(meters)).increment();
+        DecisionCounters.count(counters, meters, decision);
     }
 }

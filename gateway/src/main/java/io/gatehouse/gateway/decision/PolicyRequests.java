@@ -2,6 +2,7 @@ package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.exchange.Addresses;
+import io.gatehouse.gateway.exchange.RequestFacts;
 import io.gatehouse.policy.Request;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +32,24 @@ public final class PolicyRequests {
                 now,
                 context.identity(),
                 context.device(),
+                context.deviceNotes());
+    }
+
+    /**
+     * The policy request for a request another proxy describes (the decision service): the URL from the facts' scheme,
+     * host and the path HYGIENE canonicalised; the source address is the client's as the trusted proxy reported it.
+     */
+    public static Request from(RequestFacts facts, RequestContext context, Instant now) {
+        String path = context.canonicalPath() != null ? context.canonicalPath() : facts.rawPath();
+        URI url;
+        try {
+            url = new URI(facts.scheme(), null, facts.hostName(), facts.explicitPort(),
+                    path == null || path.isEmpty() ? "/" : path, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot build the request URL from host " + facts.host() + " and path "
+                    + path, e);
+        }
+        return new Request(facts.method(), url, facts.sourceIp(), now, context.identity(), context.device(),
                 context.deviceNotes());
     }
 

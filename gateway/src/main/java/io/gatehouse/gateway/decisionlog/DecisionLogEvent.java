@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * query string, so no token, cookie or assertion can reach the log.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "where", "result", "policy",
-        "assertion_jti"})
+        "assertion_jti", "via"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -25,7 +25,14 @@ public record DecisionLogEvent(
         @JsonProperty("where") Where where,
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
-        @JsonProperty("assertion_jti") @Nullable String assertionJti) {
+        @JsonProperty("assertion_jti") @Nullable String assertionJti,
+        @JsonProperty("via") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Via via) {
+
+    /** A line of the public listener: no {@code via}. */
+    public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
+                            Where where, Result result, Policy policy, @Nullable String assertionJti) {
+        this(timestamp, requestId, traceId, who, what, why, where, result, policy, assertionJti, null);
+    }
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");
@@ -74,5 +81,23 @@ public record DecisionLogEvent(
 
     /** The version (sha256) of the gatehouse.yaml in force. */
     public record Policy(@JsonProperty("version") String version) {
+    }
+
+    /**
+     * The decision service's check (docs/design-next.md §2.5); absent on lines of the public listener.
+     *
+     * @param dialect        {@code envoy-grpc}, {@code envoy-http}, {@code nginx} or {@code forward-auth}
+     * @param caller         the trusted (or refused) caller: its certificate SAN, else its IP address
+     * @param proxyRequestId the proxy's own request id ({@code x-request-id}) when it sent one, so both logs join
+     * @param peerPrincipal  Envoy's {@code attributes.source.principal} (the downstream client's SAN), logged only
+     */
+    @JsonPropertyOrder({"dialect", "caller", "proxy_request_id", "peer_principal"})
+    public record Via(@JsonProperty("dialect") String dialect, @JsonProperty("caller") String caller,
+                      @JsonProperty("proxy_request_id") @Nullable String proxyRequestId,
+                      @JsonProperty("peer_principal") @Nullable String peerPrincipal) {
+        public Via {
+            Objects.requireNonNull(dialect, "dialect");
+            Objects.requireNonNull(caller, "caller");
+        }
     }
 }

@@ -116,7 +116,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
      * pages and is no secret, and {@code UUID.randomUUID()} would take SecureRandom's lock and read /dev/urandom
      * on the event loop.
      */
-    static String newRequestId() {
+    public static String newRequestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & ~(0x3L << 62)) | (0x2L << 62);

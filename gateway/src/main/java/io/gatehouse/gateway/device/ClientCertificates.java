@@ -123,7 +123,7 @@ public final class ClientCertificates {
      * validates the leaf against the device CA. Empty when there is nothing to parse; an error message (as the
      * exception) when the certificate is unreadable or not issued by the device CA.
      */
-    Optional<X509Certificate> forwarded(String headerValue) throws GeneralSecurityException {
+    public Optional<X509Certificate> forwarded(String headerValue) throws GeneralSecurityException {
         String value = headerValue.trim();
         if (value.isEmpty()) {
             return Optional.empty();

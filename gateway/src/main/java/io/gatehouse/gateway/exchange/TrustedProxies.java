@@ -37,9 +37,14 @@ public final class TrustedProxies {
     private final List<Cidr> ranges;
 
     public TrustedProxies(List<String> cidrs) {
+        this(cidrs, "gatehouse.trusted-proxies");
+    }
+
+    /** As {@link #TrustedProxies(List)}; a bad CIDR's error names {@code key} (the property it came from). */
+    public TrustedProxies(List<String> cidrs, String key) {
         List<Cidr> parsed = new ArrayList<>();
         for (String cidr : cidrs) {
-            parsed.add(parse(cidr.trim()));
+            parsed.add(parse(cidr.trim(), key));
         }
         this.ranges = List.copyOf(parsed);
     }
@@ -61,18 +66,18 @@ public final class TrustedProxies {
         return ranges.isEmpty();
     }
 
-    private static Cidr parse(String text) {
+    private static Cidr parse(String text, String key) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
         if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-            throw new IllegalArgumentException("gatehouse.trusted-proxies: \"" + text
+            throw new IllegalArgumentException(key + ": \"" + text
                     + "\" is not a CIDR; expected an IP address with an optional /prefix, e.g. 10.0.0.0/8");
         }
         byte[] network;
         try {
             network = InetAddress.getByName(address).getAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("gatehouse.trusted-proxies: \"" + text + "\" is not an IP address", e);
+            throw new IllegalArgumentException(key + ": \"" + text + "\" is not an IP address", e);
         }
         int max = network.length * 8;
         int prefix;
@@ -82,7 +87,7 @@ public final class TrustedProxies {
             prefix = -1;
         }
         if (prefix < 0 || prefix > max) {
-            throw new IllegalArgumentException("gatehouse.trusted-proxies: \"" + text
+            throw new IllegalArgumentException(key + ": \"" + text
                     + "\" has a bad prefix length; expected 0.." + max);
         }
         return new Cidr(network, prefix, text);

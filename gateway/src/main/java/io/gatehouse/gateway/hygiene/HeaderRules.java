@@ -47,6 +47,30 @@ public final class HeaderRules {
     }
 
     /**
+     * The rules that apply to a request another proxy describes to the decision service (docs/design-next.md §2.3):
+     * control characters in any header, and a well-formed host (the proxy already framed and routed the request, so
+     * framing and Host-versus-target do not apply). Empty when clean.
+     */
+    public static Optional<Rejection> checkDescribed(HttpHeaders headers, String host) {
+        Rejection[] first = new Rejection[1];
+        headers.forEach((name, values) -> {
+            for (String value : values) {
+                if (first[0] != null) {
+                    return;
+                }
+                first[0] = controlCharacter(name, value).orElse(null);
+            }
+        });
+        if (first[0] != null) {
+            return Optional.of(first[0]);
+        }
+        if (!HOST.matcher(host).matches()) {
+            return Optional.of(new Rejection(RejectedPattern.MALFORMED_HOST, host, "header", "Host"));
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A request from a client that names no host: RFC 9112, 3.2 (HTTP/1.1) and RFC 9113, 8.3.1 (https over HTTP/2,
      * where Netty turns {@code :authority} into Host) call it malformed. Reactor Netty would fill in the listener's
      * own address and the request would be routed by that. HTTP/1.0 had no Host, but a route picked by the

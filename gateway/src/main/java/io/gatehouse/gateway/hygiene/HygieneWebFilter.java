@@ -64,19 +64,17 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         @Nullable String canonical = null;
         if (found.isEmpty()) {
             RawTarget target = rawTarget(request, uri);
-            PathVerdict verdict = PathCanonicaliser.canonicalise(target.path());
-            if (verdict instanceof PathVerdict.Rejected rejected) {
-                found = Optional.of(rejected.rejection());
+            Hygiene.Judged path = Hygiene.judgeTarget(target.path(), null);
+            if (path.rejection() != null) {
+                found = path.rejected();
             } else if (!target.path().equals(nullToEmpty(uri.getRawPath())) && !target.path().isEmpty()) {
                 // Netty and Spring read the request line differently: nobody can say which path was meant.
                 found = Optional.of(new Rejection(RejectedPattern.TARGET_MISMATCH, nullToEmpty(uri.getRawPath()),
                         "request target", target.path()));
             } else {
-                canonical = ((PathVerdict.Accepted) verdict).path();
-                String query = target.query();
-                if (query != null) {
-                    found = PathCanonicaliser.checkQuery(query);
-                }
+                Hygiene.Judged whole = Hygiene.judgeTarget(target.path(), target.query());
+                canonical = whole.canonicalPath();
+                found = whole.rejected();
             }
         }
         if (found.isPresent()) {

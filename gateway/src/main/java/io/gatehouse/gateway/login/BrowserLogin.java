@@ -1,7 +1,10 @@
 package io.gatehouse.gateway.login;
 
 import io.gatehouse.gateway.RequestContext;
+import io.gatehouse.gateway.decision.LoginRedirect;
 import io.gatehouse.gateway.decision.LoginStart;
+import io.gatehouse.gateway.decision.LoginUnavailableException;
+import org.springframework.http.HttpHeaders;
 import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionStoreUnavailableException;
@@ -50,21 +53,36 @@ public final class BrowserLogin implements LoginStart {
     @Override
     public Mono<Void> start(ServerWebExchange exchange, boolean stepUp) {
         ServerHttpRequest request = exchange.getRequest();
+        return begin(origin(request), returnPath(request), SessionCookies.read(exchange, SessionCookies.LOGIN), stepUp)
+                .flatMap(redirect -> {
+                    if (redirect.setCookie() != null) {
+                        exchange.getResponse().getHeaders().add(HttpHeaders.SET_COOKIE, redirect.setCookie());
+                    }
+                    return redirect(exchange, redirect.location());
+                })
+                .onErrorResume(LoginUnavailableException.class, e -> LoginPages.write(exchange,
+                        HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
+                        "The sign-in service cannot be reached right now. Please try again in a few minutes.",
+                        RequestContext.of(exchange).requestId()));
+    }
+
+    @Override
+    public Mono<LoginRedirect> begin(String origin, String returnPath, @Nullable String loginSessionId,
+                                     boolean stepUp) {
         String state = random();
         String nonce = random();
         String verifier = random();
-        String attempt = LoginAttempt.encode(new LoginAttempt(nonce, verifier, origin(request), returnPath(request)));
-        URI callback = URI.create(origin(request) + LoginRouter.CALLBACK);
+        String attempt = LoginAttempt.encode(new LoginAttempt(nonce, verifier, origin, safeReturnPath(returnPath)));
+        URI callback = URI.create(origin + LoginRouter.CALLBACK);
         return oidc.authorizationUrl(callback, state, nonce, verifier, stepUp)
                 .doOnError(e -> LOG.warn("cannot start a login: the IdP at {} is unreachable ({})",
                         properties.issuerUri(), e.toString()))
-                .flatMap(url -> remember(exchange, state, attempt)
+                .flatMap(url -> remember(loginSessionId, state, attempt)
                         .doOnError(e -> LOG.warn("cannot start a login: the session store failed ({})", e.toString()))
-                        .then(Mono.defer(() -> redirect(exchange, url))))
-                .onErrorResume(e -> OidcClient.isIdpFailure(e) || SessionStoreUnavailableException.isStoreFailure(e)
-                        || e instanceof SessionStoreUnavailableException, e -> LoginPages.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is unavailable",
-                        "The sign-in service cannot be reached right now. Please try again in a few minutes.",
-                        RequestContext.of(exchange).requestId()));
+                        .map(setCookie -> new LoginRedirect(url, setCookie.isEmpty() ? null : setCookie)))
+                .onErrorMap(e -> OidcClient.isIdpFailure(e) || SessionStoreUnavailableException.isStoreFailure(e)
+                        || e instanceof SessionStoreUnavailableException,
+                        e -> new LoginUnavailableException("a login cannot start now: " + e.getMessage(), e));
     }
 
     private static Mono<Void> redirect(ServerWebExchange exchange, URI url) {
@@ -74,14 +92,13 @@ public final class BrowserLogin implements LoginStart {
         return exchange.getResponse().setComplete();
     }
 
-    private Mono<Void> remember(ServerWebExchange exchange, String state, String attempt) {
-        String loginId = SessionCookies.read(exchange, SessionCookies.LOGIN);
+    /** Stores the attempt in the browser's pre-login session, or a new one: its Set-Cookie value, "" for none. */
+    private Mono<String> remember(@Nullable String loginId, String state, String attempt) {
         Mono<Boolean> added = loginId == null ? Mono.just(false)
                 : sessions.addLoginAttribute(loginId, ATTEMPT + state, attempt);
-        return added.flatMap(ok -> ok ? Mono.<Void>empty()
+        return added.flatMap(ok -> ok ? Mono.just("")
                 : sessions.createLogin(Map.of(ATTEMPT + state, attempt), properties.loginTimeout())
-                        .doOnNext(id -> SessionCookies.setLogin(exchange, id, properties.loginTimeout()))
-                        .then());
+                        .map(id -> SessionCookies.loginCookie(id, properties.loginTimeout())));
     }
 
     /** {@code scheme://host[:port]} of this request: the host the browser is on. */
@@ -94,8 +111,17 @@ public final class BrowserLogin implements LoginStart {
      * {@link #origin} it stays on this host ({@code //evil.example} or {@code /\evil.example} become {@code /}).
      */
     static String returnPath(ServerHttpRequest request) {
-        String path = request.getURI().getRawPath();
-        String query = request.getURI().getRawQuery();
+        return returnPath(request.getURI().getRawPath(), request.getURI().getRawQuery());
+    }
+
+    /** A return path from another proxy's description: kept only when it is a safe absolute path on this host. */
+    static String safeReturnPath(String pathAndQuery) {
+        int question = pathAndQuery.indexOf('?');
+        return question < 0 ? returnPath(pathAndQuery, null)
+                : returnPath(pathAndQuery.substring(0, question), pathAndQuery.substring(question + 1));
+    }
+
+    private static String returnPath(@Nullable String path, @Nullable String query) {
         if (path == null || path.isEmpty() || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) {
             path = "/";
         }

@@ -106,6 +106,27 @@ public final class Problems {
     }
 
     static Mono<Void> writeHtml(ServerWebExchange exchange, Problem problem) {
+        Rendered page = render(problem, true, RequestContext.find(exchange));
+        return writeBody(exchange, problem.status(), page.contentType(), page.body());
+    }
+
+    /** An answer's status, content type and body, for a transport that is not a {@link ServerWebExchange}. */
+    public record Rendered(HttpStatus status, MediaType contentType, byte[] body) {
+        public Rendered {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
+     * {@code problem} as problem+json, or as the HTML page when {@code html} (a browser navigation); the page shows
+     * when the request arrived and who is signed in, from {@code context} (null: now, nobody).
+     */
+    public static Rendered render(Problem problem, boolean html, @Nullable RequestContext context) {
+        if (!html) {
+            return new Rendered(problem.status(), PROBLEM, json(problem));
+        }
         StringBuilder items = new StringBuilder();
         for (String reason : problem.reasons()) {
             items.append("    <li>").append(HtmlUtils.htmlEscape(reason)).append("</li>\n");
@@ -116,8 +137,8 @@ public final class Problems {
                 %2$s  </ul>
                   <p>Request id: <code>%3$s</code> at <code>%4$s</code> &mdash; quote it when you ask for access.</p>
                 %5$s""".formatted(HtmlUtils.htmlEscape(problem.detail()), items,
-                HtmlUtils.htmlEscape(problem.requestId()), arrival(exchange), signedIn(exchange));
-        return writeBody(exchange, problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
+                HtmlUtils.htmlEscape(problem.requestId()), arrival(context), signedIn(context));
+        return new Rendered(problem.status(), new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
                 HtmlPage.render(problem.title(), body));
     }
 
@@ -125,15 +146,13 @@ public final class Problems {
      * When the request arrived, to the second, as RECORD saw it (the decision-log line's timestamp, from the
      * gateway's clock), so what a user quotes matches the line; the current time only if RECORD never ran.
      */
-    private static java.time.Instant arrival(ServerWebExchange exchange) {
-        RequestContext context = RequestContext.find(exchange);
+    private static java.time.Instant arrival(@Nullable RequestContext context) {
         java.time.Instant at = context == null ? null : context.startedAt();
         return (at != null ? at : java.time.Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     /** "Signed in as ... Sign out" for a browser session; nothing for other callers. */
-    private static String signedIn(ServerWebExchange exchange) {
-        RequestContext context = RequestContext.find(exchange);
+    private static String signedIn(@Nullable RequestContext context) {
         if (context == null || context.identity() == null) {
             return "";
         }
@@ -158,8 +177,13 @@ public final class Problems {
 
     /** A browser navigation: Accept names text/html explicitly (a bare wildcard does not count). */
     static boolean wantsHtml(ServerWebExchange exchange) {
+        return wantsHtml(exchange.getRequest().getHeaders());
+    }
+
+    /** As {@link #wantsHtml(ServerWebExchange)}, from a request's headers (a request another proxy describes). */
+    public static boolean wantsHtml(HttpHeaders requestHeaders) {
         try {
-            return exchange.getRequest().getHeaders().getAccept().stream()
+            return requestHeaders.getAccept().stream()
                     .anyMatch(t -> t.getType().equals("text") && t.getSubtype().equals("html"));
         } catch (RuntimeException malformedAccept) {
             return false;

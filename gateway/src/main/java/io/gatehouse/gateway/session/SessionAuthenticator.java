@@ -94,10 +94,23 @@ public final class SessionAuthenticator {
     }
 
     public Mono<Authenticated> authenticate(ServerWebExchange exchange) {
-        String id = SessionCookies.read(exchange, SessionCookies.SESSION);
-        if (id == null) {
+        return authenticate(SessionCookies.read(exchange, SessionCookies.SESSION));
+    }
+
+    /**
+     * As {@link #authenticate(ServerWebExchange)}, from the {@code __Host-gatehouse} cookie's value (null or empty:
+     * no credential, so empty).
+     */
+    public Mono<Authenticated> authenticate(@org.jspecify.annotations.Nullable String cookieValue) {
+        if (cookieValue == null || cookieValue.isEmpty()) {
             return Mono.empty();
         }
+        return authenticateSessionId(cookieValue);
+    }
+
+    /** The session of this id (the re-decider has the id, not a cookie); empty when unknown or ended. */
+    public Mono<Authenticated> authenticateSessionId(String id) {
+        Objects.requireNonNull(id, "id");
         return store(sessions.find(id)).flatMap(facts -> current(id, facts))
                 .map(facts -> new Authenticated(facts.identity(), BrowserSessions.hash(id)))
                 .doOnError(e -> {

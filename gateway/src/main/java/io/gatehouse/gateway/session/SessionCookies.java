@@ -30,6 +30,33 @@ public final class SessionCookies {
         return cookie.getValue().isEmpty() ? null : cookie.getValue();
     }
 
+    /**
+     * The value of the named cookie in {@code Cookie} header values (a request another proxy describes), or null;
+     * as {@link #read(ServerWebExchange, String)}, several cookies of that name count as none.
+     */
+    public static @Nullable String read(java.util.List<String> cookieHeaders, String name) {
+        String found = null;
+        int seen = 0;
+        for (String header : cookieHeaders) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    seen++;
+                    found = pair.substring(eq + 1).trim();
+                    if (found.length() >= 2 && found.startsWith("\"") && found.endsWith("\"")) {
+                        found = found.substring(1, found.length() - 1);
+                    }
+                }
+            }
+        }
+        return seen != 1 || found == null || found.isEmpty() ? null : found;
+    }
+
+    /** The {@code Set-Cookie} value of a new pre-login cookie (for an answer written by another proxy). */
+    public static String loginCookie(String loginSessionId, Duration maxAge) {
+        return base(LOGIN, loginSessionId).maxAge(maxAge).build().toString();
+    }
+
     /** Session cookie: a browser-session cookie (no Max-Age), the server decides when it ends. */
     public static void setSession(ServerWebExchange exchange, String sessionId) {
         exchange.getResponse().addCookie(base(SESSION, sessionId).build());
