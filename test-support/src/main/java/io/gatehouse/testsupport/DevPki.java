@@ -116,6 +116,24 @@ public final class DevPki {
         }
     }
 
+    /**
+     * A client certificate for a proxy calling the decision service (CN = {@code name}) with subject alternative
+     * names: each {@code san} containing {@code :} is a URI SAN (e.g. {@code spiffe://cluster.local/ns/x/sa/y}),
+     * any other a DNS SAN.
+     */
+    public Issued issueCaller(String name, String... sans) {
+        try {
+            List<GeneralName> names = new ArrayList<>();
+            for (String san : sans) {
+                names.add(new GeneralName(san.contains(":") ? GeneralName.uniformResourceIdentifier
+                        : GeneralName.dNSName, san));
+            }
+            return issue(name, false, names);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue caller certificate " + name, e);
+        }
+    }
+
     /** Another server certificate for this PKI's server names and {@code 127.0.0.1} from this CA (a renewal), under its own file names. */
     public Issued issueServer(String name) {
         try {
@@ -151,6 +169,11 @@ public final class DevPki {
     }
 
     private Issued issue(String name, boolean serverCert) throws GeneralSecurityException, IOException {
+        return issue(name, serverCert, List.of());
+    }
+
+    private Issued issue(String name, boolean serverCert, List<GeneralName> clientNames)
+            throws GeneralSecurityException, IOException {
         KeyPair keys = ecKeyPair();
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
@@ -170,6 +193,10 @@ public final class DevPki {
                     new GeneralNames(names.toArray(GeneralName[]::new)));
         } else {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            if (!clientNames.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(clientNames.toArray(GeneralName[]::new)));
+            }
         }
         X509Certificate cert = sign(builder, caKeys.getPrivate());
         String base = caName + "-" + name;

@@ -12,8 +12,9 @@ import org.springframework.http.HttpHeaders;
  * two together, so {@code X_Gatehouse_Assertion} would otherwise shadow the real header.
  * <ul>
  *   <li>{@code X-Gatehouse-*}: always removed; only the gateway writes them (the assertion, later).</li>
- *   <li>path-override headers ({@code X-Original-URL}, {@code X-Rewrite-URL}): always removed; some upstreams route by
- *       them, which would bypass the path the policy decided on.</li>
+ *   <li>path-override headers ({@code X-Original-URL}, {@code X-Original-Method}, {@code X-Rewrite-URL}): always
+ *       removed; some upstreams route by them (and nginx {@code auth_request} recipes set them), which would bypass
+ *       the path and method the policy decided on.</li>
  *   <li>method-override headers ({@code X-HTTP-Method-Override}, {@code X-HTTP-Method}, {@code X-Method-Override}):
  *       always removed; an app that honours them would run a DELETE that a {@code methods: [GET]} rule allowed as a
  *       GET.</li>
@@ -33,7 +34,8 @@ public final class InboundHeaders {
     private static final Set<String> FORWARDING = Set.of(
             "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-cluster-client-ip", "client-ip",
             "x-original-forwarded-for", "x-envoy-external-address", "cf-connecting-ip", "fastly-client-ip");
-    private static final Set<String> ALWAYS = Set.of("x-original-url", "x-rewrite-url", "http2-settings",
+    private static final Set<String> ALWAYS = Set.of("x-original-url", "x-original-method", "x-rewrite-url",
+            "http2-settings",
             "x-http-method-override", "x-http-method", "x-method-override");
 
     private final IdentityHeaders identity;

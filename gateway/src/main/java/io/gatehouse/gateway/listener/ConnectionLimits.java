@@ -37,7 +37,7 @@ import reactor.netty.NettyPipeline;
  * </ol>
  * Each timeout is counted in {@code gatehouse_listener_timeouts_total{phase}}.
  */
-final class ConnectionLimits implements ChannelPipelineConfigurer {
+public final class ConnectionLimits implements ChannelPipelineConfigurer {
 
     private static final String DEADLINES_INSTALLER = "gatehouse.listenerDeadlinesInstaller";
 
@@ -52,6 +52,14 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
     private final Counter bodyTimeouts;
 
     ConnectionLimits(ListenerProperties properties, MeterRegistry meters) {
+        this(properties, meters, "gatehouse_listener", "the public listener");
+    }
+
+    /**
+     * The same limits for another listener (the decision service's): its meters are named {@code prefix}
+     * ({@code _connections}, {@code _connections_refused}, {@code _timeouts}) and described as {@code which}.
+     */
+    ConnectionLimits(ListenerProperties properties, MeterRegistry meters, String prefix, String which) {
         Objects.requireNonNull(properties, "properties");
         Objects.requireNonNull(meters, "meters");
         this.maxConnections = Objects.requireNonNull(properties.maxConnections(), "maxConnections");
@@ -59,12 +67,24 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
                 .toMillis();
         this.headerMillis = Objects.requireNonNull(properties.headerReadTimeout(), "headerReadTimeout").toMillis();
         this.bodyMillis = Objects.requireNonNull(properties.bodyTimeout(), "bodyTimeout").toMillis();
-        Gauge.builder("gatehouse_listener_connections", open, AtomicInteger::get)
-                .description("connections open on the public listener").register(meters);
-        this.refused = refused(meters, "max-connections");
-        this.handshakeTimeouts = timeouts(meters, "tls-handshake");
-        this.headerTimeouts = timeouts(meters, "request-head");
-        this.bodyTimeouts = timeouts(meters, "request-body");
+        Gauge.builder(prefix + "_connections", open, AtomicInteger::get)
+                .description("connections open on " + which).register(meters);
+        this.refused = Counter.builder(prefix + "_connections_refused")
+                .description("connections of " + which + " closed before TLS, by reason")
+                .tag("reason", "max-connections").register(meters);
+        this.handshakeTimeouts = timeouts(meters, prefix, which, "tls-handshake");
+        this.headerTimeouts = timeouts(meters, prefix, which, "request-head");
+        this.bodyTimeouts = timeouts(meters, prefix, which, "request-body");
+    }
+
+    /**
+     * The listener limits ({@code gatehouse.listener.*}: connection cap, TLS handshake and request-head deadlines,
+     * the HTTP/2 idle timeout that spares open streams) for a listener other than the public one, to pass to
+     * Reactor Netty's {@code doOnChannelInit}; meters named {@code prefix} as above.
+     */
+    public static ChannelPipelineConfigurer forListener(ListenerProperties properties, MeterRegistry meters,
+                                                        String prefix, String which) {
+        return new ConnectionLimits(properties, meters, prefix, which);
     }
 
     /**
@@ -77,9 +97,9 @@ final class ConnectionLimits implements ChannelPipelineConfigurer {
                 .tag("reason", reason).register(meters);
     }
 
-    private static Counter timeouts(MeterRegistry meters, String phase) {
-        return Counter.builder("gatehouse_listener_timeouts")
-                .description("connections of the public listener closed because a client was too slow, by phase")
+    private static Counter timeouts(MeterRegistry meters, String prefix, String which, String phase) {
+        return Counter.builder(prefix + "_timeouts")
+                .description("connections of " + which + " closed because a client was too slow, by phase")
                 .tag("phase", phase).register(meters);
     }
 

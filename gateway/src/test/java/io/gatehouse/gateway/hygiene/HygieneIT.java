@@ -113,6 +113,26 @@ class HygieneIT extends GatewayITSupport {
                 v -> assertThat(v).doesNotContain("1.2.3.4"));
     }
 
+    /**
+     * Issue 20: some upstream frameworks route by X-Original-URL / X-Rewrite-URL and take the method from
+     * X-Original-Method (the headers nginx's auth_request recipes set), which would bypass the path and method the
+     * policy decided on. None of them may reach an upstream, over HTTP/1.1 or HTTP/2.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1", "HTTP/2"})
+    void requestWhenPathOrMethodOverrideHeadersThenUpstreamSeesNone(String protocol) {
+        GatewayClient client = protocol.equals("HTTP/2") ? client().http2() : client();
+
+        var response = client.get("/api/items", Map.of("Accept", "application/json", "X-Original-URL", "/admin",
+                "X-Original-Method", "DELETE", "X-Rewrite-URL", "/admin"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.protocol()).isEqualTo(protocol.equals("HTTP/2") ? "HTTP/2.0" : "HTTP/1.1");
+        assertThat(upstream.last().headers().keySet()).as("headers the upstream received")
+                .noneMatch(name -> name.equalsIgnoreCase("x-original-url")
+                        || name.equalsIgnoreCase("x-original-method") || name.equalsIgnoreCase("x-rewrite-url"));
+    }
+
     @Test
     void cleanRequestThenPassesUnharmed() {
         var response = client().get("/api/items?x=1", Map.of("Accept", "application/json"));

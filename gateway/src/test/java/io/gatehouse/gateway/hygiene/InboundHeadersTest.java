@@ -13,8 +13,8 @@ class InboundHeadersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"X-Gatehouse-Assertion", "x-gatehouse-assertion", "X-GATEHOUSE-ASSERTION",
-            "X_Gatehouse_Assertion", "x_gatehouse-user", "X-Gatehouse-Anything", "X-Original-URL", "x-rewrite-url",
-            "HTTP2-Settings"})
+            "X_Gatehouse_Assertion", "x_gatehouse-user", "X-Gatehouse-Anything", "X-Original-URL", "X-Original-Method",
+            "x-rewrite-url", "HTTP2-Settings"})
     void stripWhenGatehouseOrOverrideHeaderThenRemovedEvenFromTrustedProxy(String name) {
         HttpHeaders headers = headersWith(name);
 
