@@ -24,8 +24,8 @@ public final class AuthzPortGuard implements EnvironmentPostProcessor, Ordered {
                 .noneMatch(s -> s instanceof Class<?> c && c.getName().startsWith("io.gatehouse.gateway"))) {
             return;
         }
-        check(environment.getProperty("gatehouse.authz.http.port"), environment.getProperty("gatehouse.authz.grpc.port"),
-                environment.getProperty("server.port", "8080"), environment.getProperty("management.server.port"));
+        check(environment.getProperty("gatehouse.authz.http.port"),
+                environment.getProperty("gatehouse.authz.grpc.port"), environment.getProperty("server.port", "8080"), environment.getProperty("management.server.port"));
     }
 
     /** Throws {@link IllegalStateException} naming both keys when two ports are the same. */

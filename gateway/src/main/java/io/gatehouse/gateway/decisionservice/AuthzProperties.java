@@ -126,9 +126,9 @@ public record AuthzProperties(@Nullable String address, List<TrustedCaller> call
     }
 
     private static void checkPort(String listener, @Nullable Integer port) {
-        if (port != null && (port < 1 || port > 65_535)) {
+        if (port != null && (port < 0 || port > 65_535)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "gatehouse.authz.%s.port must be 1-65535, not %d", listener, port));
+                    "gatehouse.authz.%s.port must be 1-65535 (0: any free port, for tests), not %d", listener, port));
         }
     }
 }

@@ -35,7 +35,8 @@ public final class CallerTrust {
         List<Entry> parsed = new ArrayList<>();
         for (int i = 0; i < callers.size(); i++) {
             AuthzProperties.TrustedCaller caller = callers.get(i);
-            parsed.add(new Entry(caller, new TrustedProxies(caller.cidrs(), "gatehouse.authz.callers[" + i + "].cidrs")));
+            String key = "gatehouse.authz.callers[" + i + "].cidrs";
+            parsed.add(new Entry(caller, new TrustedProxies(caller.cidrs(), key)));
         }
         this.entries = List.copyOf(parsed);
     }

@@ -219,8 +219,19 @@ public final class DecisionPipeline {
      */
     public void recordRefused(DecisionLogEvent.Via via, String sourceIp, String reason, int status,
                               long startNanos) {
-        writer.submit(DecisionLogEvents.refusedCheck(RecordWebFilter.newRequestId(), clock.instant(), via, sourceIp,
-                reason, status, (System.nanoTime() - startNanos) / 1e6, config.current().version()));
+        recordRefused(RecordWebFilter.newRequestId(), via, sourceIp, reason, status, startNanos);
+    }
+
+    /** As above, under the request id the answer named ({@link #newRequestId()}), so the line can be found. */
+    public void recordRefused(String requestId, DecisionLogEvent.Via via, String sourceIp, String reason, int status,
+                              long startNanos) {
+        writer.submit(DecisionLogEvents.refusedCheck(requestId, clock.instant(), via, sourceIp, reason, status,
+                (System.nanoTime() - startNanos) / 1e6, config.current().version()));
+    }
+
+    /** A fresh request id for an answer given without a decision (untrusted caller, invalid facts, a failure). */
+    public static String newRequestId() {
+        return RecordWebFilter.newRequestId();
     }
 
     /** The version of the config in force (for answers that name it). */

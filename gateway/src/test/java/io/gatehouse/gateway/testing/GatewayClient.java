@@ -61,27 +61,48 @@ public final class GatewayClient {
     private final boolean http2;
     private final HttpClient client;
 
+    private final @Nullable String localAddress;
+
     GatewayClient(DevPki pki, int port, DevPki.@Nullable Issued device, boolean http2) {
+        this(pki, port, device, http2, null);
+    }
+
+    private GatewayClient(DevPki pki, int port, DevPki.@Nullable Issued device, boolean http2,
+                          @Nullable String localAddress) {
         this.pki = pki;
         this.port = port;
         this.device = device;
         this.http2 = http2;
+        this.localAddress = localAddress;
         SslContext ssl = nettySsl(pki, device, http2);
         HttpClient base = HttpClient.create()
                 .host("127.0.0.1").port(port)
                 .secure(spec -> spec.sslContext(ssl))
                 .responseTimeout(TIMEOUT);
+        if (localAddress != null) {
+            base = base.bindAddress(() -> new java.net.InetSocketAddress(localAddress, 0));
+        }
         this.client = http2 ? base.protocol(HttpProtocol.H2) : base.protocol(HttpProtocol.HTTP11);
+    }
+
+    /**
+     * A client of another listener of the gateway on {@code port} (the decision service's), trusting {@code pki}'s
+     * CA, presenting {@code certificate} when given, and connecting from the loopback address {@code localAddress}
+     * (e.g. {@code 127.0.0.2}) when given.
+     */
+    public static GatewayClient listener(DevPki pki, int port, DevPki.@Nullable Issued certificate,
+                                         @Nullable String localAddress) {
+        return new GatewayClient(pki, port, certificate, false, localAddress);
     }
 
     /** The same client presenting {@code device}'s certificate. */
     public GatewayClient withDevice(DevPki.Issued device) {
-        return new GatewayClient(pki, port, device, http2);
+        return new GatewayClient(pki, port, device, http2, localAddress);
     }
 
     /** The same client speaking HTTP/2 (ALPN h2). */
     public GatewayClient http2() {
-        return new GatewayClient(pki, port, device, true);
+        return new GatewayClient(pki, port, device, true, localAddress);
     }
 
     public Response get(String path) {

@@ -100,10 +100,10 @@ public final class AuthzHttpRouter {
             facts = dialect.facts(new AuthzCheck(method, route.get().describedPath(), split[1], headers, callerIp));
         } catch (FactsInvalidException e) {
             return Mono.fromSupplier(() -> {
-                String requestId = io.gatehouse.gateway.decisionlog.RecordWebFilter.newRequestId();
+                String requestId = DecisionPipeline.newRequestId();
                 AuthzAnswer answer = dialect.invalid(e, requestId);
-                pipeline.recordRefused(via, callerIp, DialectSupport.CODE_FACTS_INVALID + ": " + e.getMessage(),
-                        answer.loggedStatus(), start);
+                pipeline.recordRefused(requestId, via, callerIp,
+                        DialectSupport.CODE_FACTS_INVALID + ": " + e.getMessage(), answer.loggedStatus(), start);
                 metrics.checked(dialect.name(), answer.outcome(), Duration.ofNanos(System.nanoTime() - start));
                 return answer;
             });
@@ -122,10 +122,11 @@ public final class AuthzHttpRouter {
                                   @Nullable X509Certificate peer, String callerIp, long start) {
         metrics.untrusted("http");
         String name = CallerTrust.describe(remote, peer);
-        String requestId = io.gatehouse.gateway.decisionlog.RecordWebFilter.newRequestId();
+        String requestId = DecisionPipeline.newRequestId();
         String reason = "caller " + name + " is not a trusted proxy (gatehouse.authz.callers)";
-        route.ifPresent(r -> pipeline.recordRefused(new DecisionLogEvent.Via(r.dialect().name(), name, null, null),
-                callerIp, CODE_UNTRUSTED + ": " + reason, 403, start));
+        route.ifPresent(r -> pipeline.recordRefused(requestId,
+                new DecisionLogEvent.Via(r.dialect().name(), name, null, null), callerIp,
+                CODE_UNTRUSTED + ": " + reason, 403, start));
         LOG.debug("decision service: refused an untrusted caller {}", name);
         return problem(new Problem(HttpStatus.FORBIDDEN, CODE_UNTRUSTED, "Caller not trusted",
                 "This decision service answers only the proxies it is configured to trust.", List.of(reason),
@@ -134,15 +135,15 @@ public final class AuthzHttpRouter {
 
     private static AuthzAnswer notFound(String path) {
         return problem(new Problem(HttpStatus.NOT_FOUND, "no-route", "Not found", "The decision service serves"
-                + " /authz/nginx, /authz/forward-auth and /authz/envoy/<path> only.", List.of(), 
-                io.gatehouse.gateway.decisionlog.RecordWebFilter.newRequestId(), null), "no-endpoint");
+                + " /authz/nginx, /authz/forward-auth and /authz/envoy/<path> only.", List.of(),
+                DecisionPipeline.newRequestId(), null), "no-endpoint");
     }
 
     private AuthzAnswer failed(Dialect dialect, DecisionLogEvent.Via via, String callerIp, Throwable e, long start) {
-        String requestId = io.gatehouse.gateway.decisionlog.RecordWebFilter.newRequestId();
+        String requestId = DecisionPipeline.newRequestId();
         LOG.error("decision service: check {} failed; answered 500 (the proxy denies)", requestId, e);
-        pipeline.recordRefused(via, callerIp, "failed before a decision (" + e.getClass().getSimpleName() + ")",
-                500, start);
+        pipeline.recordRefused(requestId, via, callerIp,
+                "failed before a decision (" + e.getClass().getSimpleName() + ")", 500, start);
         metrics.checked(dialect.name(), "error", Duration.ofNanos(System.nanoTime() - start));
         return problem(new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "The check failed; the proxy must deny.", List.of(), requestId, null), "error");

@@ -154,6 +154,33 @@ final class DialectSupport {
                 clientIp, null, forwardedCertificate(check, derCertificateHeader), null);
     }
 
+    /** The allow answer's header carrying the described request's cookies without Gatehouse's own (Q2). */
+    static final String UPSTREAM_COOKIE = "X-Gatehouse-Cookie";
+
+    /**
+     * The described request's {@code Cookie} without {@code __Host-gatehouse} and {@code __Host-gatehouse-login}
+     * (possibly empty), or null when it sent no {@code Cookie} at all. The proxy puts it on the upstream request
+     * in place of the client's, so Gatehouse's session cookie, a bearer credential, never reaches an upstream.
+     */
+    static @Nullable String upstreamCookie(RequestFacts facts) {
+        List<String> cookies = facts.headers().getOrEmpty(HttpHeaders.COOKIE);
+        if (cookies.isEmpty()) {
+            return null;
+        }
+        List<String> kept = new java.util.ArrayList<>();
+        for (String header : cookies) {
+            for (String pair : header.split(";")) {
+                String trimmed = pair.trim();
+                int eq = trimmed.indexOf('=');
+                String name = eq < 0 ? trimmed : trimmed.substring(0, eq).trim();
+                if (!trimmed.isEmpty() && !io.gatehouse.gateway.session.SessionCookies.isOurs(name)) {
+                    kept.add(trimmed);
+                }
+            }
+        }
+        return String.join("; ", kept);
+    }
+
     /** Headers on every answer: the request id and the deciding rule (when one decided). */
     static HttpHeaders common(Outcome outcome) {
         HttpHeaders headers = new HttpHeaders();

@@ -15,7 +15,8 @@ import org.springframework.http.HttpHeaders;
  * method, Host and path (minus the prefix) and query; the scheme from {@code x-forwarded-proto}; the client from the
  * last {@code x-forwarded-for} hop; the device from {@code x-forwarded-client-cert} (XFCC). Answers as
  * {@link ForwardAuthDialect}, and an allow also lists the inbound {@code x-gatehouse-*} headers other than the
- * assertion in {@code x-envoy-auth-headers-to-remove}, so no forged Gatehouse header reaches the upstream.
+ * assertion in {@code x-envoy-auth-headers-to-remove}, so no forged Gatehouse header reaches the upstream, and
+ * answers {@code cookie} without Gatehouse's own cookies (list {@code cookie} in {@code allowed_upstream_headers}).
  */
 public final class EnvoyHttpDialect extends ForwardAuthDialect {
 
@@ -48,6 +49,14 @@ public final class EnvoyHttpDialect extends ForwardAuthDialect {
                 remove.add(lower);
             }
         });
+        // Gatehouse's session cookie never reaches the upstream (Q2): Envoy copies a "cookie" answer header over the
+        // upstream request's (allowed_upstream_headers), or removes it when nothing else is left.
+        String cookie = DialectSupport.upstreamCookie(facts);
+        if (cookie != null && cookie.isEmpty()) {
+            remove.add("cookie");
+        } else if (cookie != null) {
+            headers.set(HttpHeaders.COOKIE, cookie);
+        }
         if (!remove.isEmpty()) {
             headers.set("x-envoy-auth-headers-to-remove", String.join(",", remove));
         }

@@ -11,7 +11,8 @@ import org.springframework.http.HttpHeaders;
 /**
  * Traefik {@code forwardAuth} and Caddy {@code forward_auth} ({@code /authz/forward-auth}; docs/decision-service.md).
  * Both return a non-2xx answer to the client as it is, so the answers are the public listener's: 200 with
- * {@code X-Gatehouse-Assertion}; 302 to the IdP with {@code Set-Cookie} for a browser that must sign in; 401, 403,
+ * {@code X-Gatehouse-Assertion} (and {@code X-Gatehouse-Cookie}, the client's cookies without Gatehouse's, when it
+ * sent any); 302 to the IdP with {@code Set-Cookie} for a browser that must sign in; 401, 403,
  * 404, 400 and 503 with the problem+json or the HTML page. Facts: {@code X-Forwarded-Method}, {@code -Proto},
  * {@code -Host}, {@code -Uri} (path and query as sent), the last {@code X-Forwarded-For} hop, and the device
  * certificate from {@code X-Forwarded-Client-Cert} (PEM) or {@code X-Forwarded-Tls-Client-Cert} (base64 DER).
@@ -61,8 +62,12 @@ public class ForwardAuthDialect implements Dialect {
         return new AuthzAnswer(refused.status(), headers, body.body(), refused.status(), name);
     }
 
-    /** Extra headers on an allow for the dialect's proxy; none here. */
+    /** Extra headers on an allow: the client's cookies without Gatehouse's, when it sent any. */
     void allowHeaders(Outcome outcome, RequestFacts facts, HttpHeaders headers) {
+        String cookie = DialectSupport.upstreamCookie(facts);
+        if (cookie != null) {
+            headers.set(DialectSupport.UPSTREAM_COOKIE, cookie);
+        }
     }
 
     @Override

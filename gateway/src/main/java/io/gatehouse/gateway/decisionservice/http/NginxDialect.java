@@ -16,7 +16,8 @@ import org.springframework.http.HttpHeaders;
  * {@code X-Real-IP}; the device certificate from {@code X-Forwarded-Client-Cert} ({@code $ssl_client_escaped_cert}).
  * Answers:
  * <ul>
- *   <li>allow: 200 with {@code X-Gatehouse-Assertion};</li>
+ *   <li>allow: 200 with {@code X-Gatehouse-Assertion}, and {@code X-Gatehouse-Cookie} (the client's cookies without
+ *       Gatehouse's) when the request sent any, for {@code proxy_set_header Cookie};</li>
  *   <li>browser login: 401 with {@code X-Gatehouse-Login} (the IdP URL) and {@code Set-Cookie}, which the
  *       {@code error_page 401} location turns into the 302;</li>
  *   <li>401 (no or bad credential, step-up for an API): 401 with {@code WWW-Authenticate};</li>
@@ -75,6 +76,10 @@ public final class NginxDialect implements Dialect {
         String name = DialectSupport.outcome(verdict);
         if (verdict instanceof Verdict.Allow) {
             headers.set(DialectSupport.ASSERTION, Objects.requireNonNull(outcome.assertion()).jwt());
+            String cookie = DialectSupport.upstreamCookie(facts);
+            if (cookie != null) {
+                headers.set(DialectSupport.UPSTREAM_COOKIE, cookie);
+            }
             return new AuthzAnswer(200, headers, new byte[0], 200, name);
         }
         if (verdict instanceof Verdict.Login) {

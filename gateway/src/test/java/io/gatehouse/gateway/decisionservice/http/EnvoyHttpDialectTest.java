@@ -60,4 +60,14 @@ class EnvoyHttpDialectTest {
         assertThat(answer.headers().getFirst("x-envoy-auth-headers-to-remove"))
                 .isEqualTo("x-gatehouse-user,x_gatehouse_email");
     }
+
+    @Test
+    void answerWhenAllowThenCookieWithoutGatehousesOrRemoved() {
+        AuthzAnswer mixed = envoy.answer(Outcomes.allow(), Outcomes.withCookies("__Host-gatehouse=s1; theme=dark"));
+        AuthzAnswer onlyOurs = envoy.answer(Outcomes.allow(), Outcomes.withCookies("__Host-gatehouse=s1"));
+
+        assertThat(mixed.headers().getFirst("cookie")).isEqualTo("theme=dark");
+        assertThat(onlyOurs.headers().getFirst("cookie")).isNull();
+        assertThat(onlyOurs.headers().getFirst("x-envoy-auth-headers-to-remove")).isEqualTo("cookie");
+    }
 }

@@ -97,6 +97,18 @@ class NginxDialectTest {
     }
 
     @Test
+    void answerWhenAllowThenTheClientsCookiesWithoutGatehousesForTheUpstream() {
+        AuthzAnswer mixed = nginx.answer(Outcomes.allow(), Outcomes.withCookies(
+                "__Host-gatehouse=s1; theme=dark", "__Host-gatehouse-login=l1;lang=en"));
+        AuthzAnswer onlyOurs = nginx.answer(Outcomes.allow(), Outcomes.withCookies("__Host-gatehouse=s1"));
+        AuthzAnswer none = nginx.answer(Outcomes.allow(), Outcomes.withCookies());
+
+        assertThat(mixed.headers().getFirst("X-Gatehouse-Cookie")).isEqualTo("theme=dark; lang=en");
+        assertThat(onlyOurs.headers().getFirst("X-Gatehouse-Cookie")).isEmpty();
+        assertThat(none.headers().containsKey("X-Gatehouse-Cookie")).isFalse();
+    }
+
+    @Test
     void answerWhenBrowserLoginThen401WithLoginUrlAndCookieLogged302() {
         AuthzAnswer answer = nginx.answer(Outcomes.login("__Host-gatehouse-login=l1; Path=/; Secure; HttpOnly"),
                 Outcomes.facts("text/html"));

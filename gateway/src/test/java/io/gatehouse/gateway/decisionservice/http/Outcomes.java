@@ -43,6 +43,14 @@ final class Outcomes {
                 "app"), www, retry), new RequestContext(ID, 0L), null, null);
     }
 
+    static RequestFacts withCookies(String... cookieHeaders) {
+        HttpHeaders headers = new HttpHeaders();
+        for (String cookie : cookieHeaders) {
+            headers.add(HttpHeaders.COOKIE, cookie);
+        }
+        return new RequestFacts("GET", "https", "app.example", "/x", null, headers, "192.0.2.1", null, null, null);
+    }
+
     static RequestFacts facts(String accept) {
         HttpHeaders headers = new HttpHeaders();
         if (accept != null) {
