@@ -206,6 +206,25 @@ abstract class DecisionProxyContract {
         assertThat(r.body()).contains("authz-caller-untrusted");
     }
 
+    @Test
+    void browserWhenSigningInThroughTheProxyThenHelloAppShowsWhoItIs() {
+        // Headless Chromium (HTTP/2 to the proxy): the proxy sends it to the IdP, which signs pat in at once and sends
+        // it back to /.gatehouse/callback on the proxy's host; the proxy routes that to Gatehouse's public listener,
+        // and the next navigation is allowed with the session: hello-app's page, from a verified assertion.
+        Browsers.requireChromium();
+        org.openqa.selenium.WebDriver browser = Browsers.start();
+        try {
+            browser.get(stack.origin() + "/");
+            Browsers.waiting(browser).until(org.openqa.selenium.support.ui.ExpectedConditions
+                    .urlToBe(stack.origin() + "/"));
+            Browsers.waiting(browser).until(org.openqa.selenium.support.ui.ExpectedConditions
+                    .textToBePresentInElementLocated(org.openqa.selenium.By.tagName("body"), "pat@corp.example"));
+            Browsers.screenshot(browser, ProxyConfigs.root(), "login-through-" + name());
+        } finally {
+            browser.quit();
+        }
+    }
+
     @ParameterizedTest(name = "h2={0}")
     @ValueSource(booleans = {false, true})
     void navigationWhenNoSessionThenSentToTheIdpAndSignedInThroughTheProxy(boolean h2) throws Exception {
