@@ -38,6 +38,9 @@ final class Checks {
             Map.entry("SecurityGroupPolicy", Set.of("vpcresources.k8s.aws/v1beta1")),
             Map.entry("PeerAuthentication", Set.of("security.istio.io/v1")),
             Map.entry("AuthorizationPolicy", Set.of("security.istio.io/v1")),
+            Map.entry("Gateway", Set.of("networking.istio.io/v1")),
+            Map.entry("VirtualService", Set.of("networking.istio.io/v1")),
+            Map.entry("DestinationRule", Set.of("networking.istio.io/v1")),
             Map.entry("CiliumNetworkPolicy", Set.of("cilium.io/v2")),
             Map.entry("ClusterPolicy", Set.of("kyverno.io/v1")),
             Map.entry("PrometheusRule", Set.of("monitoring.coreos.com/v1")),
@@ -63,6 +66,102 @@ final class Checks {
         v.addAll(gracefulShutdown(objects));
         v.addAll(sharedSessions(objects));
         v.addAll(proxyProtocol(objects));
+        v.addAll(decisionService(objects));
+        return v;
+    }
+
+    static final String AUTHZ_PORT_ENV_PREFIX = "GATEHOUSE_AUTHZ_";
+    static final Set<String> AUTHZ_PORT_ENVS = Set.of("GATEHOUSE_AUTHZ_GRPC_PORT", "GATEHOUSE_AUTHZ_HTTP_PORT");
+    static final String AUTHZ_TLS_ENV = "GATEHOUSE_AUTHZ_TLS_ENABLED";
+    /** The only caller address a plain (TLS off) decision port may trust: the Istio sidecar's inbound source. */
+    static final Set<String> SIDECAR_SOURCES = Set.of("127.0.0.6/32");
+
+    /**
+     * The decision service's ports (docs/design-next.md §2.1, §2.2) stay off the public path: the public Service
+     * {@code gateway} does not expose them; every NetworkPolicy rule admitting one to the gateway's pods names who may
+     * call (no rule open to everyone) and at least one does (else the port is unreachable); and a port with TLS off
+     * ({@value #AUTHZ_TLS_ENV}=false) trusts no caller address but the sidecar's ({@link #SIDECAR_SOURCES}): plain
+     * requests describing other requests are believed only from the mesh proxy that already checked the caller.
+     */
+    static List<String> decisionService(List<HasMetadata> objects) {
+        Workloads set = new Workloads(objects);
+        List<String> v = new ArrayList<>();
+        for (var d : set.ofType(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            if (!"gateway".equals(d.getMetadata().getName())) {
+                continue;
+            }
+            String ns = d.getMetadata().getNamespace();
+            String who = describe(d);
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                Map<String, String> env = new HashMap<>();
+                Objects.requireNonNullElse(c.getEnv(), List.<io.fabric8.kubernetes.api.model.EnvVar>of())
+                        .forEach(e -> env.put(e.getName(), Objects.requireNonNullElse(e.getValue(), "")));
+                List<Integer> ports = AUTHZ_PORT_ENVS.stream().filter(env::containsKey).sorted()
+                        .map(name -> Integer.valueOf(env.get(name).strip())).toList();
+                if (ports.isEmpty()) {
+                    continue;
+                }
+                Set<String> portNames = new java.util.HashSet<>();
+                for (var cp : Objects.requireNonNullElse(c.getPorts(),
+                        List.<io.fabric8.kubernetes.api.model.ContainerPort>of())) {
+                    if (ports.contains(cp.getContainerPort()) && cp.getName() != null) {
+                        portNames.add(cp.getName());
+                    }
+                }
+                set.find(Service.class, ns, "gateway").ifPresent(publicService -> {
+                    for (var sp : publicService.getSpec().getPorts()) {
+                        IntOrString target = sp.getTargetPort() == null ? new IntOrString(sp.getPort())
+                                : sp.getTargetPort();
+                        if (ports.contains(target.getIntVal()) || portNames.contains(target.getStrVal())) {
+                            v.add("Service " + ns + "/gateway (the public one) exposes the decision port "
+                                    + (target.getIntVal() != null ? target.getIntVal() : target.getStrVal()));
+                        }
+                    }
+                });
+                Map<String, String> labels = nullToEmpty(d.getSpec().getTemplate().getMetadata().getLabels());
+                for (int port : ports) {
+                    boolean admitted = false;
+                    for (NetworkPolicy p : set.ofType(NetworkPolicy.class)) {
+                        if (!ns.equals(p.getMetadata().getNamespace())
+                                || !Workloads.selects(nullToEmpty(p.getSpec().getPodSelector().getMatchLabels()),
+                                        labels)) {
+                            continue;
+                        }
+                        for (var rule : p.getSpec().getIngress()) {
+                            boolean toPort = rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(rp ->
+                                    rp.getPort() == null || Integer.valueOf(port).equals(rp.getPort().getIntVal())
+                                            || portNames.contains(rp.getPort().getStrVal()));
+                            if (!toPort) {
+                                continue;
+                            }
+                            admitted = true;
+                            if (rule.getFrom().isEmpty()) {
+                                v.add("NetworkPolicy " + ns + "/" + p.getMetadata().getName() + " admits the decision"
+                                        + " port " + port + " of " + who + " from anywhere");
+                            }
+                        }
+                    }
+                    if (!admitted) {
+                        v.add(who + ": no NetworkPolicy admits its decision port " + port + " from its callers");
+                    }
+                }
+                if ("false".equalsIgnoreCase(env.getOrDefault(AUTHZ_TLS_ENV, "true").strip())) {
+                    List<String> cidrs = env.entrySet().stream()
+                            .filter(e -> e.getKey().matches(AUTHZ_PORT_ENV_PREFIX + "CALLERS_\\d+_CIDRS(_\\d+)?"))
+                            .flatMap(e -> java.util.Arrays.stream(e.getValue().split(",")))
+                            .map(String::strip).filter(s -> !s.isEmpty()).sorted().toList();
+                    List<String> beyond = cidrs.stream().filter(cidr -> !SIDECAR_SOURCES.contains(cidr)).toList();
+                    if (!beyond.isEmpty()) {
+                        v.add(who + ": the decision service runs without TLS (" + AUTHZ_TLS_ENV + "=false) and"
+                                + " trusts " + beyond + " beyond the sidecar's " + SIDECAR_SOURCES);
+                    }
+                    if (env.keySet().stream().anyMatch(k -> k.matches(AUTHZ_PORT_ENV_PREFIX + "CALLERS_\\d+_SAN.*"))) {
+                        v.add(who + ": the decision service runs without TLS and names callers by certificate SAN,"
+                                + " which it cannot see");
+                    }
+                }
+            }
+        }
         return v;
     }
 

@@ -162,4 +162,49 @@ class ChecksCatchViolationsTest {
                 .singleElement().asString().contains("NetworkPolicy gatehouse/gateway admits the gateway's port 8443"
                         + " from more than its PROXY protocol trusted addresses");
     }
+
+    private static final String EXT_AUTHZ = Kustomize.renderYaml("overlays/istio-ext-authz");
+
+    private static List<String> extAuthzViolationsAfter(String regex, String to) {
+        String broken = EXT_AUTHZ.replaceFirst(regex, to);
+        assertThat(broken).isNotEqualTo(EXT_AUTHZ);
+        return Checks.all(Kustomize.parse(broken));
+    }
+
+    @Test
+    void checkWhenIstioExtAuthzAsIsThenTheDecisionPortIsClosedToAllButItsCallers() {
+        assertThat(EXT_AUTHZ).contains("GATEHOUSE_AUTHZ_GRPC_PORT");
+        assertThat(Checks.all(Kustomize.parse(EXT_AUTHZ))).isEmpty();
+    }
+
+    @Test
+    void checkWhenPublicServiceExposesTheDecisionPortThenReported() {
+        assertThat(extAuthzViolationsAfter("(name: gateway\n  namespace: gatehouse\nspec:\n  ports:\n)",
+                "$1  - name: authz\n    port: 9191\n    targetPort: authz-grpc\n"))
+                .singleElement().asString().isEqualTo("Service gatehouse/gateway (the public one) exposes the decision"
+                        + " port authz-grpc");
+    }
+
+    @Test
+    void checkWhenDecisionPortAdmittedFromAnywhereThenReported() {
+        assertThat(extAuthzViolationsAfter("(name: gateway-authz\n  namespace: gatehouse\nspec:\n  ingress:\n)"
+                        + "  - from:\n(?:    [^\n]*\n)*?    ports:", "$1  - ports:"))
+                .singleElement().asString().isEqualTo("NetworkPolicy gatehouse/gateway-authz admits the decision port"
+                        + " 9191 of Deployment gatehouse/gateway from anywhere");
+    }
+
+    @Test
+    void checkWhenNoPolicyAdmitsTheDecisionPortThenReported() {
+        assertThat(extAuthzViolationsAfter("- port: 9191\n      protocol: TCP", "- port: 9192\n      protocol: TCP"))
+                .singleElement().asString().isEqualTo("Deployment gatehouse/gateway: no NetworkPolicy admits its"
+                        + " decision port 9191 from its callers");
+    }
+
+    @Test
+    void checkWhenPlainDecisionPortTrustsMoreThanTheSidecarThenReported() {
+        assertThat(extAuthzViolationsAfter("value: 127\\.0\\.0\\.6/32", "value: 10.0.0.0/8"))
+                .singleElement().asString().isEqualTo("Deployment gatehouse/gateway: the decision service runs without"
+                        + " TLS (GATEHOUSE_AUTHZ_TLS_ENABLED=false) and trusts [10.0.0.0/8] beyond the sidecar's"
+                        + " [127.0.0.6/32]");
+    }
 }

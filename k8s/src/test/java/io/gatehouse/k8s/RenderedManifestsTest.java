@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RenderedManifestsTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/cilium"})
+    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/istio-ext-authz", "overlays/cilium"})
     void renderWhenOverlayBuiltThenEveryRuleHolds(String kustomization) {
         List<HasMetadata> objects = Kustomize.render(kustomization);
 
@@ -20,7 +20,8 @@ class RenderedManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/cilium", "policies", "observability"})
+    @ValueSource(strings = {"base", "overlays/eks", "overlays/istio", "overlays/istio-ext-authz", "overlays/cilium",
+        "policies", "observability"})
     void renderWhenOverlayBuiltThenScopesAndKindsAreRight(String kustomization) {
         List<HasMetadata> objects = Kustomize.render(kustomization);
 

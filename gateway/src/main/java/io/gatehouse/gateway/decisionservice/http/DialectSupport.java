@@ -111,13 +111,18 @@ final class DialectSupport {
 
     /**
      * A forwarded client certificate: URL-encoded PEM (nginx {@code $ssl_client_escaped_cert}) or Envoy's XFCC
-     * {@code Cert="..."} as they are; a bare base64 DER (Traefik's {@code X-Forwarded-Tls-Client-Cert}, Caddy's
-     * {@code certificate_der_base64}) wrapped in PEM markers. Null when none.
+     * {@code Cert="..."} as they are; with {@code derHeader} (forward-auth only) a bare base64 DER (Traefik's
+     * {@code X-Forwarded-Tls-Client-Cert}, Caddy's {@code certificate_der_base64}) wrapped in PEM markers. Null when
+     * none. The other dialects' proxies never set the DER header but pass the client's own headers on, so there it
+     * would be the client's word (ForwardedCertificateHeadersTest).
      */
-    static @Nullable String forwardedCertificate(HttpHeaders headers) {
+    static @Nullable String forwardedCertificate(HttpHeaders headers, boolean derHeader) {
         String pem = headers.getFirst("X-Forwarded-Client-Cert");
         if (pem != null && !pem.isBlank()) {
             return pem.trim();
+        }
+        if (!derHeader) {
+            return null;
         }
         String der = headers.getFirst("X-Forwarded-Tls-Client-Cert");
         if (der != null && !der.isBlank()) {
@@ -142,10 +147,11 @@ final class DialectSupport {
     }
 
     static RequestFacts facts(String method, String scheme, String host, String pathAndQuery, HttpHeaders check,
-                              String clientIp, String pathHeader, Set<String> alsoDrop) throws FactsInvalidException {
+                              String clientIp, String pathHeader, Set<String> alsoDrop, boolean derCertificateHeader)
+            throws FactsInvalidException {
         String[] target = target(pathAndQuery, pathHeader);
         return new RequestFacts(method, scheme, host, target[0], target[1], described(check, host, alsoDrop),
-                clientIp, null, forwardedCertificate(check), null);
+                clientIp, null, forwardedCertificate(check, derCertificateHeader), null);
     }
 
     /** The allow answer's header carrying the described request's cookies without Gatehouse's own (Q2). */

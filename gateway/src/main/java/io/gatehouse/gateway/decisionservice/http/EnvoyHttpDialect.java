@@ -37,7 +37,7 @@ public final class EnvoyHttpDialect extends ForwardAuthDialect {
         String client = DialectSupport.lastHop(DialectSupport.required(h, "X-Forwarded-For"), "X-Forwarded-For");
         String path = check.rawPath().isEmpty() ? "/" : check.rawPath();
         String target = check.rawQuery() == null ? path : path + "?" + check.rawQuery();
-        return DialectSupport.facts(method, scheme, host, target, h, client, "the check's path", Set.of());
+        return DialectSupport.facts(method, scheme, host, target, h, client, "the check's path", Set.of(), false);
     }
 
     @Override

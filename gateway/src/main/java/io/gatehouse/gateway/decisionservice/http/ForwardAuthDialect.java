@@ -32,7 +32,7 @@ public class ForwardAuthDialect implements Dialect {
         String host = DialectSupport.host(DialectSupport.required(h, "X-Forwarded-Host"), "X-Forwarded-Host");
         String uri = DialectSupport.required(h, "X-Forwarded-Uri");
         String client = DialectSupport.lastHop(DialectSupport.required(h, "X-Forwarded-For"), "X-Forwarded-For");
-        return DialectSupport.facts(method, scheme, host, uri, h, client, "X-Forwarded-Uri", Set.of());
+        return DialectSupport.facts(method, scheme, host, uri, h, client, "X-Forwarded-Uri", Set.of(), true);
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class NginxDialect implements Dialect {
             throw new FactsInvalidException("X-Original-URL has no absolute path: " + DialectSupport.quote(url));
         }
         String client = DialectSupport.ip(DialectSupport.required(h, "X-Real-IP"), "X-Real-IP");
-        return DialectSupport.facts(method, scheme, host, target, h, client, "X-Original-URL", Set.of());
+        return DialectSupport.facts(method, scheme, host, target, h, client, "X-Original-URL", Set.of(), false);
     }
 
     @Override
