@@ -102,17 +102,41 @@ public final class CheckRequests {
         } else if (!InetAddresses.isInetAddress(sourceIp)) {
             problems.add("attributes.source.address " + quote(sourceIp) + " is not an IP address");
         }
+        String certificate = attributes.getSource().getCertificate();
+        if (certificate.isEmpty()) {
+            certificate = forwardedCertificate(headers, problems);
+        }
         if (!problems.isEmpty()) {
             return new Invalid(String.join("; ", problems), proxyRequestId);
         }
         int question = target.indexOf('?');
         String rawPath = question < 0 ? target : target.substring(0, question);
         String rawQuery = question < 0 ? null : target.substring(question + 1);
-        String certificate = attributes.getSource().getCertificate();
         String principal = attributes.getSource().getPrincipal();
         return new Valid(new EnvoyCheck(method, scheme, host, rawPath, rawQuery, headers,
                 Objects.requireNonNull(sourceIp, "sourceIp"),
                 certificate.isEmpty() ? null : certificate, proxyRequestId, principal.isEmpty() ? null : principal));
+    }
+
+    /**
+     * The device certificate in {@code x-forwarded-client-cert} when {@code source.certificate} is empty: Istio's
+     * ext_authz provider cannot include the peer certificate, so its ingress gateway sets XFCC (SANITIZE_SET) from the
+     * certificate it verified. Exactly one {@code Cert=} element is accepted; with several (APPEND_FORWARD) the
+     * client's own could come first, so the check is refused. Empty when there is none.
+     */
+    private static String forwardedCertificate(Map<String, List<String>> headers, List<String> problems) {
+        List<String> values = headers.getOrDefault("x-forwarded-client-cert", List.of());
+        if (values.isEmpty()) {
+            return "";
+        }
+        String xfcc = String.join(",", values);
+        int certificates = xfcc.split("Cert=\"", -1).length - 1;
+        if (certificates > 1 || values.size() > 1) {
+            problems.add("x-forwarded-client-cert names " + Math.max(certificates, values.size())
+                    + " certificates; only one (Envoy's SANITIZE_SET) is accepted");
+            return "";
+        }
+        return certificates == 1 ? xfcc : "";
     }
 
     /** {@code header_map} when Envoy sent it (raw or string values), else the {@code headers} map. */

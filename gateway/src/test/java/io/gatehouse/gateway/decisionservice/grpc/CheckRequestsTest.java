@@ -67,6 +67,34 @@ class CheckRequestsTest {
     }
 
     @Test
+    void describeWhenNoSourceCertificateThenTheOneXfccCertificateIsTheDevice() {
+        // Istio's ext_authz provider cannot include the peer certificate; its ingress gateway (SANITIZE_SET) sets
+        // x-forwarded-client-cert from the certificate it verified instead.
+        EnvoyCheck check = valid(check(h -> h.putHeaders("x-forwarded-client-cert",
+                "Hash=ab12;Cert=\"-----BEGIN%20CERTIFICATE-----%0AMIIB...\";Subject=\"CN=pat-laptop\""), p -> p));
+
+        assertThat(check.forwardedCertificate()).startsWith("Hash=ab12;Cert=");
+    }
+
+    @Test
+    void describeWhenSourceCertificateAndXfccThenSourceCertificateWins() {
+        EnvoyCheck check = valid(check(h -> h.putHeaders("x-forwarded-client-cert", "Cert=\"other\""),
+                p -> p.setCertificate("-----BEGIN%20CERTIFICATE-----%0AMIIB")));
+
+        assertThat(check.forwardedCertificate()).isEqualTo("-----BEGIN%20CERTIFICATE-----%0AMIIB");
+    }
+
+    @Test
+    void describeWhenXfccNamesSeveralCertificatesThenInvalid() {
+        // APPEND_FORWARD keeps what the client sent in front: which one the proxy verified cannot be told.
+        CheckRequests.Described described = CheckRequests.describe(check(h -> h.putHeaders(
+                "x-forwarded-client-cert", "Cert=\"spoofed\",Cert=\"verified\""), p -> p));
+
+        assertThat(((CheckRequests.Invalid) described).message()).contains("x-forwarded-client-cert")
+                .contains("2 certificates");
+    }
+
+    @Test
     void describeWhenPathHasNoQueryThenQueryIsNull() {
         assertThat(valid(check(h -> h.setPath("/only"), p -> p)).rawQuery()).isNull();
     }
