@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
  * JSON written is the same as the documented shape. Only {@code who.session} is left out when absent; every other
- * member is written, as {@code null} when unknown. No member carries a header value other than the User-Agent, nor the
+ * member is written, as {@code null} when unknown; {@code connection} is written only on the line of a long-lived
+ * connection's re-decision (issue 22). No member carries a header value other than the User-Agent, nor the
  * query string, so no token, cookie or assertion can reach the log.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "where", "result", "policy",
-        "assertion_jti"})
+        "assertion_jti", "connection"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -25,7 +26,8 @@ public record DecisionLogEvent(
         @JsonProperty("where") Where where,
         @JsonProperty("result") Result result,
         @JsonProperty("policy") Policy policy,
-        @JsonProperty("assertion_jti") @Nullable String assertionJti) {
+        @JsonProperty("assertion_jti") @Nullable String assertionJti,
+        @JsonProperty("connection") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Connection connection) {
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");
@@ -36,6 +38,12 @@ public record DecisionLogEvent(
         Objects.requireNonNull(where, "where");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A line of a request (no {@code connection} member). */
+    public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
+                            Where where, Result result, Policy policy, @Nullable String assertionJti) {
+        this(timestamp, requestId, traceId, who, what, why, where, result, policy, assertionJti, null);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */
@@ -74,5 +82,22 @@ public record DecisionLogEvent(
 
     /** The version (sha256) of the gatehouse.yaml in force. */
     public record Policy(@JsonProperty("version") String version) {
+    }
+
+    /**
+     * The long-lived connection a re-decision was about (docs/design.md, "Long-lived connections"): its kind, the
+     * request id of its upgrade or request, what triggered the re-decision, its age in seconds, how many
+     * re-decisions it had, whether it was cut, and how ({@code 1008}, {@code ended}, {@code reset}; null when not).
+     */
+    @JsonPropertyOrder({"kind", "id", "trigger", "age_s", "redecisions", "cut", "close"})
+    public record Connection(@JsonProperty("kind") String kind, @JsonProperty("id") String id,
+                             @JsonProperty("trigger") String trigger, @JsonProperty("age_s") double ageSeconds,
+                             @JsonProperty("redecisions") int redecisions, @JsonProperty("cut") boolean cut,
+                             @JsonProperty("close") @Nullable String close) {
+        public Connection {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(trigger, "trigger");
+        }
     }
 }

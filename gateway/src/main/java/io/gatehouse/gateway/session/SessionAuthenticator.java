@@ -98,6 +98,14 @@ public final class SessionAuthenticator {
         if (id == null) {
             return Mono.empty();
         }
+        return authenticateSessionId(id);
+    }
+
+    /**
+     * The same steps for a session id already in hand (the re-decision of a long-lived connection, which has the id
+     * and no cookie): empty when the session is unknown, expired or ended by a refused refresh.
+     */
+    public Mono<Authenticated> authenticateSessionId(String id) {
         return store(sessions.find(id)).flatMap(facts -> current(id, facts))
                 .map(facts -> new Authenticated(facts.identity(), BrowserSessions.hash(id)))
                 .doOnError(e -> {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code gateway:secret}) and {@code GET /v1/posture?cert_sha256=} answering from a map (404 otherwise). It can
  * answer slowly (hold the answer until closed), fail with 500, or vanish ({@link #close()}).
  */
-final class InventoryStub implements AutoCloseable {
+public final class InventoryStub implements AutoCloseable {
 
     /** ANSWER at once; SLOW: hold, then 503; FAIL: 500; HELD: hold until {@link #release()}, then answer. */
     enum Mode { ANSWER, SLOW, FAIL, HELD }
@@ -37,14 +37,14 @@ final class InventoryStub implements AutoCloseable {
         this.server = StubServer.start(StubServer.Binding.loopback());
     }
 
-    static InventoryStub start() {
+    public static InventoryStub start() {
         InventoryStub stub = new InventoryStub();
         stub.server.route("/token", stub::token);
         stub.server.route("/v1/posture", stub::posture);
         return stub;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create(server.base());
     }
 
@@ -52,7 +52,7 @@ final class InventoryStub implements AutoCloseable {
         mode = value;
     }
 
-    void posture(String sha256, String json) {
+    public void posture(String sha256, String json) {
         postures.put(sha256, json);
     }
 
