@@ -7,6 +7,7 @@ import io.gatehouse.gateway.decision.PolicyRequests;
 import io.gatehouse.gateway.device.PostureClient;
 import io.gatehouse.gateway.device.PostureLookup;
 import io.gatehouse.gateway.session.SessionCookies;
+import io.gatehouse.gateway.session.SessionEvents;
 import io.gatehouse.gateway.tls.ConnectionTls;
 import io.gatehouse.policy.Identity;
 import io.gatehouse.policy.Request;
@@ -44,7 +45,8 @@ import reactor.core.scheduler.Schedulers;
  *   <li>starts the re-decisions that are due, at most {@code max-concurrent-redecisions} in flight; the rest stay due
  *       for the next tick.</li>
  * </ol>
- * {@link #sessionEnded} marks a session's connections at once (logout, back-channel logout).
+ * Session-ended events ({@link SessionEvents}, from every replica when sessions are in Redis) mark a session's
+ * connections at once (logout, back-channel logout).
  */
 public final class ConnectionTracker implements SmartLifecycle {
 
@@ -59,13 +61,16 @@ public final class ConnectionTracker implements SmartLifecycle {
     private final Clock clock;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final @Nullable SessionEvents sessionEvents;
     private volatile @Nullable Disposable ticking;
+    private volatile @Nullable Disposable listening;
     private @Nullable Scheduler scheduler;
     private String seenVersion;
     private Instant nextPosturePoll = Instant.MIN;
 
     ConnectionTracker(ConnectionRegistry registry, Redecider redecider, LiveConfig config, PostureClient postures,
-                      Duration postureEvery, Clock clock, int maxInFlight) {
+                      Duration postureEvery, Clock clock, int maxInFlight, @Nullable SessionEvents sessionEvents) {
+        this.sessionEvents = sessionEvents;
         this.registry = Objects.requireNonNull(registry, "registry");
         this.redecider = Objects.requireNonNull(redecider, "redecider");
         this.config = Objects.requireNonNull(config, "config");
@@ -102,10 +107,20 @@ public final class ConnectionTracker implements SmartLifecycle {
         registry.closed(connection);
     }
 
-    /** Re-decides every connection of this session at the next tick ({@code logout} or {@code backchannel-logout}). */
-    public void sessionEnded(String sessionIdHash, boolean backChannel) {
-        for (LongLivedConnection connection : registry.withSession(sessionIdHash)) {
-            connection.push(backChannel ? Trigger.BACKCHANNEL_LOGOUT : Trigger.LOGOUT);
+    /**
+     * Re-decides every connection of the ended session at the next tick ({@code logout} or
+     * {@code backchannel-logout}); a sweep (events may have been missed) re-decides every session connection.
+     */
+    void sessionEnded(SessionEvents.Ended event) {
+        if (event.kind() == SessionEvents.Kind.SWEEP) {
+            registry.all().stream().filter(c -> c.credential() instanceof Credential.Session)
+                    .forEach(c -> c.push(Trigger.SWEEP));
+            return;
+        }
+        Trigger trigger = event.kind() == SessionEvents.Kind.BACKCHANNEL_LOGOUT ? Trigger.BACKCHANNEL_LOGOUT
+                : Trigger.LOGOUT;
+        for (LongLivedConnection connection : registry.withSession(Objects.requireNonNull(event.sessionIdHash()))) {
+            connection.push(trigger);
         }
     }
 
@@ -199,6 +214,10 @@ public final class ConnectionTracker implements SmartLifecycle {
         Scheduler single = Schedulers.newSingle("gatehouse-long-lived", true);
         scheduler = single;
         ticking = Flux.interval(Duration.ofMillis(TICK_MS), single).subscribe(i -> tick());
+        if (sessionEvents != null) {
+            listening = sessionEvents.ended().subscribe(this::sessionEnded,
+                    e -> LOG.error("session-ended events stopped; connections are re-decided on their interval", e));
+        }
     }
 
     @Override
@@ -206,6 +225,10 @@ public final class ConnectionTracker implements SmartLifecycle {
         Disposable running = ticking;
         if (running != null) {
             running.dispose();
+        }
+        Disposable events = listening;
+        if (events != null) {
+            events.dispose();
         }
         if (scheduler != null) {
             scheduler.dispose();

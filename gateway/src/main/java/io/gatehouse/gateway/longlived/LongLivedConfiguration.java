@@ -6,6 +6,7 @@ import io.gatehouse.gateway.decisionlog.DecisionLogWriter;
 import io.gatehouse.gateway.device.InventoryProperties;
 import io.gatehouse.gateway.device.PostureClient;
 import io.gatehouse.gateway.session.SessionAuthenticator;
+import io.gatehouse.gateway.session.SessionEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,12 +28,13 @@ class LongLivedConfiguration {
     ConnectionTracker connectionTracker(LongLivedProperties properties, LiveConfig config,
                                         ObjectProvider<SessionAuthenticator> sessions, PostureClient postures,
                                         InventoryProperties inventory, BearerProperties bearer,
-                                        DecisionLogWriter writer, Clock clock, MeterRegistry meters) {
+                                        DecisionLogWriter writer, Clock clock, MeterRegistry meters,
+                                        ObjectProvider<SessionEvents> sessionEvents) {
         ConnectionRegistry registry = new ConnectionRegistry(properties.maxConnections(), meters);
         Redecider redecider = new Redecider(config, sessions.getIfAvailable(), postures, clock, properties,
                 bearer.clockSkew(), new ConnectionLines(writer, clock), new LongLivedMetrics(meters));
         return new ConnectionTracker(registry, redecider, config, postures, inventory.cacheTtl(), clock,
-                properties.maxConcurrentRedecisions());
+                properties.maxConcurrentRedecisions(), sessionEvents.getIfAvailable());
     }
 
     /** Static: a post-processor exists before the beans it processes; the tracker is looked up when first needed. */

@@ -59,6 +59,7 @@ class WebSocketRedecisionIT extends DecisionLogITSupport {
                 .property("gatehouse.inventory.client-id", "gateway")
                 .property("gatehouse.inventory.client-secret", "secret")
                 .property("gatehouse.inventory.cache-ttl", "1s")
+                .property("gatehouse.inventory.timeout", "5s")
                 .property("gatehouse.bearer.issuers[0].issuer-uri", idp.issuer())
                 .property("gatehouse.bearer.issuers[0].audiences[0]", TestIssuer.AUDIENCE)
                 .property("gatehouse.bearer.clock-skew", SKEW.toMillis() + "ms");
