@@ -37,6 +37,11 @@ class LongLivedConfiguration {
                 properties.maxConcurrentRedecisions(), sessionEvents.getIfAvailable());
     }
 
+    @Bean
+    StreamTrackingWebFilter streamTrackingWebFilter(ConnectionTracker tracker, LongLivedProperties properties) {
+        return new StreamTrackingWebFilter(tracker, properties.streamAfter());
+    }
+
     /** Static: a post-processor exists before the beans it processes; the tracker is looked up when first needed. */
     @Bean
     static BeanPostProcessor trackingWebSocketService(ObjectProvider<ConnectionTracker> tracker,

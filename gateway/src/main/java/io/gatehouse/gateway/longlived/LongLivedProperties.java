@@ -18,7 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *       connection is dropped;</li>
  *   <li>{@code max-concurrent-redecisions} (default 64): re-decisions in flight at once; the rest wait their turn;</li>
  *   <li>{@code log-allowed-redecisions} (default false): also log the interval re-decisions that allow (cuts, and
- *       re-decisions caused by a reload, a posture change or a session event, are always logged).</li>
+ *       re-decisions caused by a reload, a posture change or a session event, are always logged);</li>
+ *   <li>{@code stream-after} (default 30 s): a response body other than {@code text/event-stream} still being
+ *       written this long after its first write (a long download) is tracked and re-decided from then on.</li>
  * </ul>
  */
 @ConfigurationProperties("gatehouse.long-lived")
@@ -28,7 +30,8 @@ public record LongLivedProperties(
         @Nullable Integer maxConnections,
         @Nullable Duration closeTimeout,
         @Nullable Integer maxConcurrentRedecisions,
-        @Nullable Boolean logAllowedRedecisions) {
+        @Nullable Boolean logAllowedRedecisions,
+        @Nullable Duration streamAfter) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -40,6 +43,10 @@ public record LongLivedProperties(
         closeTimeout = closeTimeout == null ? Duration.ofSeconds(5) : closeTimeout;
         maxConcurrentRedecisions = maxConcurrentRedecisions == null ? 64 : maxConcurrentRedecisions;
         logAllowedRedecisions = logAllowedRedecisions != null && logAllowedRedecisions;
+        streamAfter = streamAfter == null ? Duration.ofSeconds(30) : streamAfter;
+        if (streamAfter.isNegative() || streamAfter.isZero()) {
+            throw new IllegalArgumentException("gatehouse.long-lived.stream-after must be positive, not " + streamAfter);
+        }
         atLeast("redecide-interval", redecideInterval);
         routeIntervals.forEach((route, interval) -> atLeast("route-intervals." + route, interval));
         if (maxConnections < 1) {

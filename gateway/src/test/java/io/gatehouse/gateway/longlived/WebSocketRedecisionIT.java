@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
+import io.gatehouse.gateway.config.LiveConfig;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -94,11 +96,27 @@ class WebSocketRedecisionIT extends DecisionLogITSupport {
                 + (reloadableAllowed ? "        - {name: reloadable, public: true, paths: [\"/reload/**\"]}\n" : "");
     }
 
+    private String allowingVersion;
+
+    @BeforeAll
+    void rememberAllowingPolicy() {
+        allowingVersion = gateway.context().getBean(LiveConfig.class).current().version();
+    }
+
     @AfterEach
     void closeSockets() {
         held.forEach(HeldWebSocket::close);
         held.clear();
-        gateway.writeConfig(policy(true));
+        restoreAllowingPolicy();
+    }
+
+    /** Writes the allowing policy back and waits until it is in force, so the next test starts from it. */
+    private void restoreAllowingPolicy() {
+        LiveConfig live = gateway.context().getBean(LiveConfig.class);
+        if (!live.current().version().equals(allowingVersion)) {
+            gateway.writeConfig(policy(true));
+            await().atMost(Duration.ofSeconds(10)).until(() -> live.current().version().equals(allowingVersion));
+        }
     }
 
     @AfterAll
