@@ -64,7 +64,7 @@ public final class ConnectionTracker implements SmartLifecycle {
     private final @Nullable SessionEvents sessionEvents;
     private volatile @Nullable Disposable ticking;
     private volatile @Nullable Disposable listening;
-    private @Nullable Scheduler scheduler;
+    private volatile @Nullable Scheduler scheduler;
     private String seenVersion;
     private Instant nextPosturePoll = Instant.MIN;
 
@@ -119,8 +119,11 @@ public final class ConnectionTracker implements SmartLifecycle {
         }
         Trigger trigger = event.kind() == SessionEvents.Kind.BACKCHANNEL_LOGOUT ? Trigger.BACKCHANNEL_LOGOUT
                 : Trigger.LOGOUT;
-        for (LongLivedConnection connection : registry.withSession(Objects.requireNonNull(event.sessionIdHash()))) {
-            connection.push(trigger);
+        List<LongLivedConnection> ended = registry.withSession(Objects.requireNonNull(event.sessionIdHash()));
+        ended.forEach(connection -> connection.push(trigger));
+        Scheduler ticker = scheduler;
+        if (!ended.isEmpty() && ticker != null) {
+            ticker.schedule(this::tick); // now, not at the next tick: on the ticker's one thread, like every tick
         }
     }
 

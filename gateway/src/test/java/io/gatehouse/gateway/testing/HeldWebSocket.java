@@ -33,11 +33,13 @@ public final class HeldWebSocket implements AutoCloseable {
     private volatile boolean ended;
     private final long openedNanos = System.nanoTime();
     private volatile long endedNanos;
+    private volatile long closeFrameNanos;
     private final Disposable connection;
 
     private HeldWebSocket(RunningGateway gateway, String path, DevPki.@Nullable Issued device,
                           Map<String, String> headers) {
-        HttpClient client = HttpClient.create().secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
+        // Its own connection, not from the shared pool (16 per address): a WebSocket holds it for its whole life.
+        HttpClient client = HttpClient.newConnection().secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
                 .headers(h -> {
                     h.set("Host", "localhost");
                     headers.forEach(h::set);
@@ -47,7 +49,10 @@ public final class HeldWebSocket implements AutoCloseable {
         connection = client.websocket(WebsocketClientSpec.builder().handlePing(true).build())
                 .uri("wss://127.0.0.1:" + gateway.httpsPort() + path)
                 .handle((in, out) -> {
-                    in.receiveCloseStatus().subscribe(closeStatus::set);
+                    in.receiveCloseStatus().subscribe(status -> {
+                        closeFrameNanos = System.nanoTime();
+                        closeStatus.set(status);
+                    });
                     return out.sendString(outgoing.asFlux()).then()
                             .and(in.receive().asString().doOnNext(received::add).then());
                 })
@@ -110,6 +115,11 @@ public final class HeldWebSocket implements AutoCloseable {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** When the close frame arrived ({@link System#nanoTime()}); 0 before. */
+    public long closeFrameAtNanos() {
+        return closeFrameNanos;
     }
 
     /** How long the connection lived, once it ended. */
