@@ -38,8 +38,9 @@ public final class HeldWebSocket implements AutoCloseable {
 
     private HeldWebSocket(RunningGateway gateway, String path, DevPki.@Nullable Issued device,
                           Map<String, String> headers) {
-        // Its own connection, not from the shared pool (16 per address): a WebSocket holds it for its whole life.
-        HttpClient client = HttpClient.newConnection().secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
+        // From Reactor Netty's shared pool (16 connections per address; a WebSocket holds one for its whole life):
+        // enough for the few sockets a test holds.
+        HttpClient client = HttpClient.create().secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
                 .headers(h -> {
                     h.set("Host", "localhost");
                     headers.forEach(h::set);
