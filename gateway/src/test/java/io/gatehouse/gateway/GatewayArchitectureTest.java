@@ -32,7 +32,11 @@ class GatewayArchitectureTest {
             List.of("assertion"),
             List.of("forward"),
             List.of("decisionlog"),
-            List.of("decisionservice"));
+            List.of("decisionservice"),
+
+            // Continuous authorization (issue 22): re-decides open connections with every stage's code and writes
+            // decision-log lines, so it comes after decisionlog; no stage imports it.
+            List.of("longlived"));
 
     /** Shared by every stage; they import no stage package. */
     static final List<String> SHARED = List.of("exchange", "problem", "claims", "settings", "tls", "config", "management",

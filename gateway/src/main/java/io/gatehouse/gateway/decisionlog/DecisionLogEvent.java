@@ -10,15 +10,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One decision-log line (docs/design.md, "The decision log"), typed: the members and their order are the line's, so the
- * JSON written is the same as the documented shape. Only {@code who.session} and {@code shadow} are left out when
- * absent; every other member is written, as {@code null} when unknown. {@code shadow} is there only when the route's
- * shadow policy decided otherwise than the policy in force (docs/policy.md, "Shadow policy"). No member carries a header
- * value other than the User-Agent, nor the query string, so no token, cookie or assertion can reach the log.
- * {@code facts} is the request the policy decided ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null
- * when the policy did not decide.
+ * JSON written is the same as the documented shape. Only {@code who.session}, {@code shadow}, {@code via} and
+ * {@code connection} are left out when absent; every other member is written, as {@code null} when unknown.
+ * {@code shadow} is there only when the route's shadow policy decided otherwise than the policy in force
+ * (docs/policy.md, "Shadow policy"); {@code via} only on the decision service's lines; {@code connection} only on the
+ * line of a long-lived connection's re-decision (issue 22). No member carries a header value other than the
+ * User-Agent, nor the query string, so no token, cookie or assertion can reach the log. {@code facts} is the request
+ * the policy decided ({@link DecisionFacts}, for {@code gatehouse-policy replay}); null when the policy did not decide.
  */
 @JsonPropertyOrder({"timestamp", "request_id", "trace_id", "who", "what", "why", "shadow", "where", "result", "policy",
-        "assertion_jti", "facts", "via"})
+        "assertion_jti", "facts", "via", "connection"})
 public record DecisionLogEvent(
         @JsonProperty("timestamp") String timestamp,
         @JsonProperty("request_id") String requestId,
@@ -32,7 +33,8 @@ public record DecisionLogEvent(
         @JsonProperty("policy") Policy policy,
         @JsonProperty("assertion_jti") @Nullable String assertionJti,
         @JsonProperty("facts") @Nullable DecisionFacts facts,
-        @JsonProperty("via") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Via via) {
+        @JsonProperty("via") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Via via,
+        @JsonProperty("connection") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Connection connection) {
 
     public DecisionLogEvent {
         Objects.requireNonNull(timestamp, "timestamp");
@@ -45,16 +47,22 @@ public record DecisionLogEvent(
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** A line of the public listener without a shadow disagreement and without decision facts. */
+    /** A line of the public listener without a shadow disagreement, decision facts or connection. */
     public DecisionLogEvent(String timestamp, String requestId, @Nullable String traceId, Who who, What what, Why why,
                             Where where, Result result, Policy policy, @Nullable String assertionJti) {
-        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null, null);
+        this(timestamp, requestId, traceId, who, what, why, null, where, result, policy, assertionJti, null, null, null);
     }
 
     /** This line as the decision service writes it: with {@code via}. */
     public DecisionLogEvent withVia(@Nullable Via via) {
         return new DecisionLogEvent(timestamp, requestId, traceId, who, what, why, shadow, where, result, policy,
-                assertionJti, facts, via);
+                assertionJti, facts, via, connection);
+    }
+
+    /** This line as a long-lived connection's re-decision writes it: with {@code connection}. */
+    public DecisionLogEvent withConnection(@Nullable Connection connection) {
+        return new DecisionLogEvent(timestamp, requestId, traceId, who, what, why, shadow, where, result, policy,
+                assertionJti, facts, via, connection);
     }
 
     /** Who asked; {@code session} (the session id's hash, never the id) only for browser sessions. */
@@ -126,6 +134,23 @@ public record DecisionLogEvent(
         public Via {
             Objects.requireNonNull(dialect, "dialect");
             Objects.requireNonNull(caller, "caller");
+        }
+    }
+
+    /**
+     * The long-lived connection a re-decision was about (docs/design.md, "Long-lived connections"): its kind, the
+     * request id of its upgrade or request, what triggered the re-decision, its age in seconds, how many
+     * re-decisions it had, whether it was cut, and how ({@code 1008}, {@code ended}, {@code reset}; null when not).
+     */
+    @JsonPropertyOrder({"kind", "id", "trigger", "age_s", "redecisions", "cut", "close"})
+    public record Connection(@JsonProperty("kind") String kind, @JsonProperty("id") String id,
+                             @JsonProperty("trigger") String trigger, @JsonProperty("age_s") double ageSeconds,
+                             @JsonProperty("redecisions") int redecisions, @JsonProperty("cut") boolean cut,
+                             @JsonProperty("close") @Nullable String close) {
+        public Connection {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(trigger, "trigger");
         }
     }
 }

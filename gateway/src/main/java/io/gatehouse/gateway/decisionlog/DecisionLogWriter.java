@@ -128,7 +128,8 @@ public final class DecisionLogWriter implements SmartLifecycle {
                 java.util.List.of("r")), new DecisionLogEvent.Shadow("allow", null, java.util.List.of("r"),
                 "would-allow"), new DecisionLogEvent.Where(null, null, null, null, null),
                 new DecisionLogEvent.Result(200, 1.5), new DecisionLogEvent.Policy("v"), null, WARM_UP_FACTS,
-                new DecisionLogEvent.Via("nginx", "127.0.0.1", null, null)),
+                new DecisionLogEvent.Via("nginx", "127.0.0.1", null, null),
+                new DecisionLogEvent.Connection("websocket", "w", "interval", 1.5, 1, true, "1008")),
                 "warm-up");
     }
 

@@ -180,7 +180,7 @@ public final class RecordWebFilter implements WebFilter, Ordered {
                                  @Nullable DecisionFacts facts) {
         return new DecisionLogEvent(started.toString(), requestId, traceId, who, what, why, shadow, where,
                 new DecisionLogEvent.Result(status, Math.round(latencyMs * 100) / 100.0),
-                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts, null);
+                new DecisionLogEvent.Policy(policyVersion), assertionJti, facts, null, null);
     }
 
     static DecisionLogEvent.Who who(RequestContext context) {

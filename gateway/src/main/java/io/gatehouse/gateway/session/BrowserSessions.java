@@ -33,16 +33,25 @@ public final class BrowserSessions {
     private final Duration maxAge;
     private final SessionIndex index;
     private final int maxLoginAttempts;
+    private final @Nullable SessionEvents events;
 
     /** Sessions and pre-login sessions in one repository, {@value SessionStoreProperties#DEFAULT_MAX_LOGIN_ATTEMPTS} attempts each. */
     public BrowserSessions(ReactiveSessionRepository<? extends Session> repository, SessionIndex index, Duration maxAge) {
         this(repository, repository, index, maxAge, SessionStoreProperties.DEFAULT_MAX_LOGIN_ATTEMPTS);
     }
 
-    @SuppressWarnings("unchecked")
     public BrowserSessions(ReactiveSessionRepository<? extends Session> repository,
                            ReactiveSessionRepository<? extends Session> logins, SessionIndex index, Duration maxAge,
                            int maxLoginAttempts) {
+        this(repository, logins, index, maxAge, maxLoginAttempts, null);
+    }
+
+    /** As above; every session deleted or ended is told to {@code events} (null: to nobody). */
+    @SuppressWarnings("unchecked")
+    public BrowserSessions(ReactiveSessionRepository<? extends Session> repository,
+                           ReactiveSessionRepository<? extends Session> logins, SessionIndex index, Duration maxAge,
+                           int maxLoginAttempts, @Nullable SessionEvents events) {
+        this.events = events;
         this.repository = (ReactiveSessionRepository<Session>) Objects.requireNonNull(repository, "repository");
         this.logins = (ReactiveSessionRepository<Session>) Objects.requireNonNull(logins, "logins");
         this.index = Objects.requireNonNull(index, "index");
@@ -85,8 +94,13 @@ public final class BrowserSessions {
         });
     }
 
+    /** Deletes the session (logout, a login replacing it, its end) and tells every replica ({@link SessionEvents}). */
     public Mono<Void> delete(String id) {
-        return repository.deleteById(id);
+        return repository.deleteById(id).then(ended(SessionEvents.Kind.LOGOUT, id));
+    }
+
+    private Mono<Void> ended(SessionEvents.Kind kind, String id) {
+        return events == null ? Mono.empty() : events.publish(new SessionEvents.Ended(kind, hash(id)));
     }
 
     /** Ends every session of the IdP session {@code sid} and, when given, of the user {@code sub}; emits how many. */
@@ -94,7 +108,8 @@ public final class BrowserSessions {
         Flux<String> ids = Flux.concat(sid == null ? Flux.empty() : index.take(SessionIndex.sid(sid)),
                 sub == null ? Flux.empty() : index.take(SessionIndex.sub(sub))).distinct();
         // Count only sessions that still existed: the index may name sessions that ended on their own.
-        return ids.concatMap(id -> readable(repository, id).flatMap(s -> repository.deleteById(id).thenReturn(1)))
+        return ids.concatMap(id -> readable(repository, id).flatMap(s -> repository.deleteById(id)
+                        .then(ended(SessionEvents.Kind.BACKCHANNEL_LOGOUT, id)).thenReturn(1)))
                 .count().map(Long::intValue);
     }
 

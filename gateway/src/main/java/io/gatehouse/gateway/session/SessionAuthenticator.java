@@ -108,7 +108,10 @@ public final class SessionAuthenticator {
         return authenticateSessionId(cookieValue);
     }
 
-    /** The session of this id (the re-decider has the id, not a cookie); empty when unknown or ended. */
+    /**
+     * The same steps for a session id already in hand (the re-decision of a long-lived connection, which has the id
+     * and no cookie): empty when the session is unknown, expired or ended by a refused refresh.
+     */
     public Mono<Authenticated> authenticateSessionId(String id) {
         Objects.requireNonNull(id, "id");
         return store(sessions.find(id)).flatMap(facts -> current(id, facts))

@@ -53,15 +53,20 @@ public class SessionConfiguration {
     @Conditional(RedisNotConfigured.class)
     static class InMemory {
         @Bean
+        SessionEvents sessionEvents(MeterRegistry meters) {
+            return SessionEvents.inMemory(meters);
+        }
+
+        @Bean
         BrowserSessions browserSessions(SessionLifetimeProperties lifetime, SessionStoreProperties bounds, Clock clock,
-                                        MeterRegistry meters) {
+                                        MeterRegistry meters, SessionEvents events) {
             // Two stores: anonymous visitors fill only the pre-login one, never evicting a signed-in user.
             var sessions = new ReactiveMapSessionRepository(
                     BoundedSessionMap.create("session", bounds.maxSessions(), clock, meters));
             var logins = new ReactiveMapSessionRepository(
                     BoundedSessionMap.create("pre-login", bounds.maxPreLoginSessions(), clock, meters));
             return new BrowserSessions(sessions, logins, new SessionIndex.InMemory(bounds.maxIndexEntries(), meters),
-                    lifetime.sessionMaxAge(), bounds.maxLoginAttempts());
+                    lifetime.sessionMaxAge(), bounds.maxLoginAttempts(), events);
         }
 
         /** Health {@code sessionStore}: always UP, the sessions are in this process. */
@@ -89,9 +94,16 @@ public class SessionConfiguration {
             return new RedisFailFast(redis, bounds);
         }
 
+        /** Session-ended events on Redis pub/sub, so every replica hears of a logout (issue 22). */
+        @Bean
+        SessionEvents sessionEvents(ReactiveRedisConnectionFactory connections, MeterRegistry meters) {
+            return SessionEvents.redis(new ReactiveStringRedisTemplate(connections), meters);
+        }
+
         @Bean
         BrowserSessions browserSessions(ReactiveRedisConnectionFactory connections,
-                                        SessionLifetimeProperties lifetime, SessionStoreProperties bounds) {
+                                        SessionLifetimeProperties lifetime, SessionStoreProperties bounds,
+                                        SessionEvents events) {
             RedisSerializationContext<String, Object> context = RedisSerializationContext
                     .<String, Object>newSerializationContext(SessionJson.serializer())
                     .key(RedisSerializer.string()).hashKey(RedisSerializer.string()).build();
@@ -100,7 +112,8 @@ public class SessionConfiguration {
             repository.setRedisKeyNamespace("gatehouse:session");
             // Every key has a TTL (sessions: their max inactive interval; index and claims: RedisSessionIndex).
             return new BrowserSessions(repository, repository,
-                    new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), lifetime.sessionMaxAge(), bounds.maxLoginAttempts());
+                    new RedisSessionIndex(new ReactiveStringRedisTemplate(connections)), lifetime.sessionMaxAge(),
+                    bounds.maxLoginAttempts(), events);
         }
 
         @Bean("sessionStore")

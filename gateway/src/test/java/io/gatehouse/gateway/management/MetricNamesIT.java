@@ -36,7 +36,8 @@ class MetricNamesIT extends GatewayITSupport {
 
     /** The areas: the stages of the request path and the parts around it (docs/operations.md, "Metric names"). */
     static final Set<String> AREAS = Set.of("requests", "hygiene", "listener", "bearer", "sessions", "posture",
-            "decisions", "assertion", "signing", "forward", "decision_log", "config", "tls", "internal", "authz");
+            "decisions", "assertion", "signing", "forward", "decision_log", "config", "tls", "internal", "authz",
+            "long_lived");
     private static final Pattern TYPE = Pattern.compile("^# TYPE (gatehouse_\\w+) (\\w+)$", Pattern.MULTILINE);
     private static final Pattern SAMPLE = Pattern.compile("^(gatehouse_\\w+?)(?:\\{([^}]*)})? ", Pattern.MULTILINE);
     private static final Pattern TAG = Pattern.compile("(\\w+)=\"");

@@ -1,0 +1,174 @@
+package io.gatehouse.gateway.longlived;
+
+import io.gatehouse.gateway.RequestContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Streaming responses are long-lived connections too (issue 22; docs/design.md, "Long-lived connections"). The
+ * response of every decided, forwarded request is decorated (this filter runs last of the WebFilters, after every
+ * stage decided; Spring Cloud Gateway then writes the upstream's body through the decorator):
+ * <ul>
+ *   <li>a {@code text/event-stream} body is tracked from its first write; a cut ends it with one last event,
+ *       {@code event: gatehouse-denied} and a JSON {@code data} line naming the reason and the request id, and
+ *       completes: a browser's EventSource reconnects, meets the door, and gets its 403;</li>
+ *   <li>any other body still being written {@code gatehouse.long-lived.stream-after} after its first write (a long
+ *       download) is tracked from then on; a cut makes the body fail, so the connection is closed (HTTP/1.1) or the
+ *       stream reset (HTTP/2): the client sees a failed transfer, never a truncated file that looks complete.</li>
+ * </ul>
+ * Cancelling the body also ends the upstream's. At {@code max-connections} a stream is ended at once the same way.
+ * WebSocket upgrades are tracked by {@link RegisteringWebSocketService}, not here.
+ */
+final class StreamTrackingWebFilter implements WebFilter, Ordered {
+
+    static final String DENIED_EVENT = "gatehouse-denied";
+
+    private final ConnectionTracker tracker;
+    private final Duration streamAfter;
+
+    StreamTrackingWebFilter(ConnectionTracker tracker, Duration streamAfter) {
+        this.tracker = Objects.requireNonNull(tracker, "tracker");
+        this.streamAfter = Objects.requireNonNull(streamAfter, "streamAfter");
+    }
+
+    /** Last of the WebFilters: every stage has decided; FORWARD (SCG's handler) runs after all WebFilters. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        RequestContext context = RequestContext.find(exchange);
+        if (context == null || !context.stagesApply() || context.route() == null
+                || "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())) {
+            return chain.filter(exchange);
+        }
+        Tracked response = new Tracked(exchange, context);
+        return chain.filter(exchange.mutate().response(response).build());
+    }
+
+    /** The response of one request, tracked while its body streams. */
+    private final class Tracked extends ServerHttpResponseDecorator implements LongLivedConnection.Cutter {
+
+        private final ServerWebExchange exchange;
+        private final RequestContext context;
+        private final Sinks.Empty<Void> cut = Sinks.empty();
+        private final AtomicReference<@Nullable String> cutReason = new AtomicReference<>();
+        private volatile boolean eventStream;
+        private volatile @Nullable LongLivedConnection connection;
+        private volatile @Nullable Disposable later;
+
+        Tracked(ServerWebExchange exchange, RequestContext context) {
+            super(exchange.getResponse());
+            this.exchange = exchange;
+            this.context = context;
+        }
+
+        @Override
+        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+            start();
+            Flux<DataBuffer> tracked = Flux.<DataBuffer>from(body).takeUntilOther(cut.asMono())
+                    .concatWith(Mono.defer(this::ending));
+            return super.writeWith(tracked).doFinally(s -> ended());
+        }
+
+        @Override
+        public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+            start();
+            Flux<Publisher<? extends DataBuffer>> tracked = Flux.<Publisher<? extends DataBuffer>>from(body)
+                    .takeUntilOther(cut.asMono())
+                    .concatWith(Mono.defer(this::ending).map(Flux::just));
+            return super.writeAndFlushWith(tracked).doFinally(s -> ended());
+        }
+
+        private void start() {
+            MediaType type = getHeaders().getContentType();
+            eventStream = type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
+            if (eventStream) {
+                open();
+            } else {
+                later = Mono.delay(streamAfter).subscribe(tick -> open());
+            }
+        }
+
+        private void open() {
+            int status = getStatusCode() == null ? 200 : getStatusCode().value();
+            LongLivedConnection opened = tracker.open(exchange, context, LongLivedConnection.Kind.STREAM, status,
+                    this);
+            if (opened == null) {
+                cut(Redecider.closeReason("too many long-lived connections", context.requestId()));
+                return;
+            }
+            connection = opened;
+        }
+
+        /** What follows the body: nothing, or after a cut the final event (SSE) or the failure (any other). */
+        private Mono<DataBuffer> ending() {
+            String reason = cutReason.get();
+            if (reason == null) {
+                return Mono.empty();
+            }
+            if (!eventStream) {
+                return Mono.error(new StreamCutException(reason));
+            }
+            String event = "event: " + DENIED_EVENT + "\ndata: {\"code\":\"connection-cut\",\"request_id\":\""
+                    + context.requestId() + "\",\"reason\":\"" + json(reason) + "\"}\n\n";
+            return Mono.just(bufferFactory().wrap(event.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        private void ended() {
+            Disposable pending = later;
+            if (pending != null) {
+                pending.dispose();
+            }
+            LongLivedConnection opened = connection;
+            if (opened != null) {
+                tracker.closed(opened);
+            }
+        }
+
+        @Override
+        public String cut(String reason) {
+            cutReason.compareAndSet(null, reason);
+            cut.tryEmitEmpty();
+            return eventStream ? "ended" : "reset";
+        }
+    }
+
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(' ');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A stream the policy no longer allows: the body fails so the client sees a failed transfer. */
+    static final class StreamCutException extends RuntimeException {
+        StreamCutException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
