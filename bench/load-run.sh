@@ -9,7 +9,7 @@ ROOT=$(dirname "$BENCH")
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-45}   # per JVM target, unmeasured: the JIT compiles the hot path first
 ROW_WARMUP_SECONDS=${ROW_WARMUP_SECONDS:-15}   # again before each JVM row, same URL and connections, unmeasured
-WARMUP_BURST_SECONDS=${WARMUP_BURST_SECONDS:-5}   # warm-up runs in bursts of new connections (see warm below)
+WARMUP_BURST_SECONDS=${WARMUP_BURST_SECONDS:-5}   # warm-up runs in bursts of new connections (see warm in lib.sh)
 CONNECTIONS=${CONNECTIONS:-32}
 COLD_STARTS=${COLD_STARTS:-3}   # launches of each JVM for the cold-start figure (the median is reported)
 RUN=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
@@ -36,30 +36,6 @@ fi
 server_certificate
 source "$BENCH/gatehouse-setup.sh"
 
-start_nginx() { # name conf-template port; sets STARTED to the master's pid
-  sed -e "s#__RUN__#$RUN#g" -e "s#__PORT__#$3#g" -e "s#__UPSTREAM__#38180#g" "$BENCH/nginx/$2" >"$RUN/$1.conf"
-  nginx -c "$RUN/$1.conf" -p "$RUN" -e "$RUN/$1-error.log" >"$RUN/$1.out" 2>&1 &
-  STARTED=$!
-  PIDS+=("$STARTED")
-}
-
-# start_java NAME PROBE_URL [java args...]: starts a JVM, sets STARTED and COLD_MS (launch → first 200 on PROBE_URL).
-start_java() {
-  local name=$1 probe=$2; shift 2
-  local t0; t0=$(date +%s%N)
-  java -Xmx512m "$@" >"$RUN/$name.out" 2>"$RUN/$name.err" &
-  STARTED=$!
-  PIDS+=("$STARTED")
-  for _ in $(seq 1 600); do
-    if [ "$(curl -ks -o /dev/null -w '%{http_code}' -H "Host: ${PROBE_HOST:-localhost}" "$probe")" = 200 ]; then
-      COLD_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return 0
-    fi
-    kill -0 "$STARTED" 2>/dev/null || { echo "$name exited; see $RUN/$name.err" >&2; tail -20 "$RUN/$name.out" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "$name did not answer in 60 s" >&2; exit 1
-}
-
 start_nginx upstream upstream.conf 38180; upstream_master=$STARTED
 start_nginx proxy-a proxy.conf 38443; proxy_a_master=$STARTED
 start_nginx proxy-b proxy.conf 38444; proxy_b_master=$STARTED
@@ -80,7 +56,6 @@ start_gatehouse() {
   PROBE_HOST=pass.localhost start_java gatehouse https://127.0.0.1:38445/ ${GATEHOUSE_JAVA_OPTS:-} -jar "$GATEWAY_JAR" \
     "${GATEHOUSE_ARGS[@]}"
 }
-stop_java() { kill "$1"; wait "$1" 2>/dev/null || true; }
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
 
 # Cold start: COLD_STARTS launches of each, alternating, one JVM starting at a time, the same JVM flags for both; a
@@ -98,21 +73,6 @@ full_headers=(-H "Host: app.localhost" -H "Authorization: Bearer $BEARER" -H "X-
 check=$(curl -ks -o "$RUN/check.json" -w '%{http_code}' "${full_headers[@]}" https://127.0.0.1:38445/reports/q3)
 [ "$check" = 200 ] || { echo "full path answered $check, not 200:" >&2; cat "$RUN/check.json" >&2; tail -5 "$RUN/gatehouse.out" >&2; exit 1; }
 decision_lines() { grep -c '"request_id"' "$RUN/gatehouse.out" || true; }
-
-# warm SECONDS CONNECTIONS [wrk args...] URL: unmeasured load in bursts of WARMUP_BURST_SECONDS, each burst with new
-# connections. A JVM warmed by one long burst compiles its hot path for connections that never open or close; the
-# next wrk's 32 handshakes and the last one's closes then hit uncommon traps in that code, and C2 throws away and
-# recompiles hundreds of Netty methods inside the measured row (10-24 % of the JVM's CPU there, measured). Bursts
-# make the warm-up look like a server's life, where connections come and go all the time.
-warm() {
-  local secs=$1 conns=$2; shift 2
-  local left=$secs
-  while [ "$left" -gt 0 ]; do
-    local burst=$(( left < WARMUP_BURST_SECONDS ? left : WARMUP_BURST_SECONDS ))
-    wrk -t1 -c"$conns" -d"${burst}s" "$@" >/dev/null
-    left=$(( left - burst ))
-  done
-}
 
 # Warm-up: the JVMs compile the request path before anything is measured.
 warm "$WARMUP_SECONDS" "$CONNECTIONS" https://127.0.0.1:38447/
