@@ -3,9 +3,11 @@ package io.gatehouse.gateway.longlived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.gateway.device.InventoryStub;
 import io.gatehouse.gateway.testing.GatewayITSupport;
 import io.gatehouse.gateway.testing.HeldWebSocket;
 import io.gatehouse.gateway.testing.RunningGateway;
+import io.gatehouse.testsupport.DevPki;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +31,24 @@ class ManyWebSocketsIT extends GatewayITSupport {
     private static final int SOCKETS = 100;
     private static final Duration ECHO_WITHIN = Duration.ofSeconds(5);
 
+    private static final int DEVICES = 50;
+    private static final String HIGH = """
+            {"id": "dev", "known": true, "managed": true, "trust": "high", "disk_encrypted": true,
+             "screen_lock": true, "os": "macOS", "os_version": "15.3", "owner": "pat@corp.example"}""";
+
     private DisposableServer wsUpstream;
+    private InventoryStub inventory;
     private final List<HeldWebSocket> held = new ArrayList<>();
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
-        builder.property("gatehouse.long-lived.redecide-interval", "2s");
+        inventory = InventoryStub.start();
+        builder.property("gatehouse.long-lived.redecide-interval", "2s")
+                .property("gatehouse.inventory.url", inventory.uri().toString())
+                .property("gatehouse.inventory.token-uri", inventory.uri().resolve("/token").toString())
+                .property("gatehouse.inventory.client-id", "gateway")
+                .property("gatehouse.inventory.client-secret", "secret")
+                .property("gatehouse.inventory.timeout", "5s");
     }
 
     @Override
@@ -48,7 +62,9 @@ class ManyWebSocketsIT extends GatewayITSupport {
                     from: https://localhost
                     to: http://127.0.0.1:%d
                     policy:
-                      allow: [{name: anyone, public: true}]
+                      allow:
+                        - {name: good-devices, public: true, paths: ["/device/**"], device: {trust: high}}
+                        - {name: anyone, public: true, paths: ["/seq/**", "/burst/**"]}
                 """.formatted(wsUpstream.port());
     }
 
@@ -62,6 +78,31 @@ class ManyWebSocketsIT extends GatewayITSupport {
     void stopWsUpstream() {
         if (wsUpstream != null) {
             wsUpstream.disposeNow(Duration.ofSeconds(5));
+        }
+        if (inventory != null) {
+            inventory.close();
+        }
+    }
+
+    /**
+     * The decision waits for the inventory's answer (each device is new to the posture cache), so the upgrade is
+     * answered from another thread than the client connection's event loop: the first message, sent right after
+     * the 101, still reaches the upstream.
+     */
+    @Test
+    void websocketsWhenDecisionWaitedForPostureThenEachEchoesItsFirstMessage() {
+        ConnectionProvider own = ConnectionProvider.newConnection();
+        for (int i = 0; i < DEVICES; i++) {
+            DevPki.Issued device = gateway.pki().issueDevice("many-" + i);
+            inventory.posture(device.sha256(), HIGH);
+            HeldWebSocket socket = HeldWebSocket.open(gateway, "/device/" + i, device, Map.of(), own);
+            held.add(socket);
+            String hello = "hello " + i;
+            socket.send(hello);
+            int n = i;
+            await().alias("socket " + n + " echoes its first message").atMost(ECHO_WITHIN)
+                    .until(() -> socket.received().contains(hello) || socket.ended());
+            assertThat(socket.received()).as("socket %d (failure %s)", n, socket.failure()).contains(hello);
         }
     }
 
