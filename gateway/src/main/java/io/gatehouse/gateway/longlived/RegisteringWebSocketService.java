@@ -19,6 +19,7 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
@@ -51,13 +52,25 @@ final class RegisteringWebSocketService implements WebSocketService {
 
     @Override
     public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        Channel channel = nativeRequest instanceof Connection netty ? netty.channel() : null;
+        Mono<Void> upgrade = Mono.defer(() -> upgrade(exchange, handler, channel));
+        if (channel == null || channel.eventLoop().inEventLoop()) {
+            return upgrade;
+        }
+        // A stage waited for another thread (a posture lookup, a session in Redis): answer the upgrade on the
+        // connection's own event loop. Done from another thread, Reactor Netty switches the pipeline to WebSocket
+        // after the 101 is out, and a first frame the client sends at once can arrive in between and be dropped:
+        // the WebSocket then stays open but its first message never reaches the upstream.
+        return upgrade.subscribeOn(Schedulers.fromExecutor(channel.eventLoop()));
+    }
+
+    private Mono<Void> upgrade(ServerWebExchange exchange, WebSocketHandler handler, @Nullable Channel channel) {
         RequestContext context = RequestContext.find(exchange);
         if (context == null || !context.stagesApply() || context.route() == null) {
             // Not a decided request of the public listener: SCG forwards only those (FORWARD's one route).
             return delegate.handleRequest(exchange, handler);
         }
-        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        Channel channel = nativeRequest instanceof Connection netty ? netty.channel() : null;
         Cut cut = new Cut(closeTimeout, channel);
         LongLivedConnection connection = tracker.open(exchange, context, LongLivedConnection.Kind.WEBSOCKET, 101, cut);
         if (connection == null) {

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
@@ -37,10 +38,10 @@ public final class HeldWebSocket implements AutoCloseable {
     private final Disposable connection;
 
     private HeldWebSocket(RunningGateway gateway, String path, DevPki.@Nullable Issued device,
-                          Map<String, String> headers) {
-        // From Reactor Netty's shared pool (16 connections per address; a WebSocket holds one for its whole life):
-        // enough for the few sockets a test holds.
-        HttpClient client = HttpClient.create().secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
+                          Map<String, String> headers, @Nullable ConnectionProvider pool) {
+        // By default from Reactor Netty's shared pool (16 connections per address; a WebSocket holds one for its whole
+        // life): enough for the few sockets a test holds. Tests holding many pass their own pool.
+        HttpClient client = (pool == null ? HttpClient.create() : HttpClient.create(pool)).secure(spec -> spec.sslContext(ssl(gateway.pki(), device)))
                 .headers(h -> {
                     h.set("Host", "localhost");
                     headers.forEach(h::set);
@@ -66,13 +67,22 @@ public final class HeldWebSocket implements AutoCloseable {
 
     /** Opens {@code path} with no device certificate. */
     public static HeldWebSocket open(RunningGateway gateway, String path) {
-        return new HeldWebSocket(gateway, path, null, Map.of());
+        return new HeldWebSocket(gateway, path, null, Map.of(), null);
     }
 
     /** Opens {@code path} presenting {@code device}'s certificate (may be null) and {@code headers}. */
     public static HeldWebSocket open(RunningGateway gateway, String path, DevPki.@Nullable Issued device,
                                      Map<String, String> headers) {
-        return new HeldWebSocket(gateway, path, device, headers);
+        return new HeldWebSocket(gateway, path, device, headers, null);
+    }
+
+    /**
+     * Opens {@code path} like {@link #open(RunningGateway, String, DevPki.Issued, Map)}, its connection taken from
+     * {@code pool} (for tests that hold more sockets than the shared pool's 16 connections per address).
+     */
+    public static HeldWebSocket open(RunningGateway gateway, String path, DevPki.@Nullable Issued device,
+                                     Map<String, String> headers, ConnectionProvider pool) {
+        return new HeldWebSocket(gateway, path, device, headers, java.util.Objects.requireNonNull(pool, "pool"));
     }
 
     private static SslContext ssl(DevPki pki, DevPki.@Nullable Issued device) {
