@@ -3,10 +3,11 @@ package io.gatehouse.gateway;
 import org.springframework.core.Ordered;
 
 /**
- * The order of the request path (docs/design.md, "The request path"), in one place. Each stage is one
- * {@code WebFilter} whose {@code getOrder()} returns {@code RequestStage.X.order()}, never a bare number.
- * RECORD comes first because it wraps the whole chain: it must see every outcome, the final status and the
- * latency. FORWARD is Spring Cloud Gateway's own routing, which runs after every WebFilter.
+ * The order of the request path (docs/design.md, "The request path"), in one place. RECORD is the one
+ * {@code WebFilter} of the path ({@code getOrder()} returns {@code RequestStage.RECORD.order()}); it comes first
+ * because it wraps the whole chain: it must see every outcome, the final status and the latency. The later stages
+ * are {@link RequestStep}s that RECORD calls in this order (issue 17). FORWARD is Spring Cloud Gateway's own
+ * routing, which runs after every WebFilter.
  */
 public enum RequestStage {
     RECORD,

@@ -40,9 +40,9 @@ public class AuthnConfiguration {
     }
 
     @Bean
-    AuthenticateWebFilter authenticateWebFilter(BearerAuthenticator bearerAuthenticator,
+    AuthenticateStep authenticateStep(BearerAuthenticator bearerAuthenticator,
                                                 ObjectProvider<SessionAuthenticator> sessionAuthenticator) {
-        return new AuthenticateWebFilter(bearerAuthenticator, sessionAuthenticator.getIfAvailable());
+        return new AuthenticateStep(bearerAuthenticator, sessionAuthenticator.getIfAvailable());
     }
 
     /** Discovery and JWKS fetches: short timeouts, so a slow IdP fails one request instead of piling them up. */

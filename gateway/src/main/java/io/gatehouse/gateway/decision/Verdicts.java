@@ -12,7 +12,7 @@ import org.springframework.http.HttpStatus;
 
 /**
  * DECIDE's answer as a value (docs/design-next.md §1), the one place that chooses it, for the public listener
- * ({@link DecideWebFilter}) and the decision service alike. Steps:
+ * ({@link DecideStep}) and the decision service alike. Steps:
  * <ol>
  *   <li>let through when allowed or when an audit-mode route denied ({@link Decision#letThrough()});</li>
  *   <li>no route → 404;</li>

@@ -1,6 +1,16 @@
 package io.gatehouse.gateway.decisionlog;
 
+import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
+import io.gatehouse.gateway.assertion.AssertStep;
+import io.gatehouse.gateway.authn.AuthenticateStep;
 import io.gatehouse.gateway.config.LiveConfig;
+import io.gatehouse.gateway.decision.DecideStep;
+import io.gatehouse.gateway.device.DeviceStep;
+import io.gatehouse.gateway.hygiene.HygieneStep;
+import java.util.EnumMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.gateway.management.PublicListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,9 +50,19 @@ class DecisionLogConfiguration {
     @Bean
     RecordWebFilter recordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
                                     OpenTelemetry openTelemetry, TrustedProxies trustedProxies, MeterRegistry meters,
-                                    DecisionFactsProperties facts) {
+                                    DecisionFactsProperties facts, ObjectProvider<HygieneStep> hygiene,
+                                    ObjectProvider<AuthenticateStep> authenticate, ObjectProvider<DeviceStep> device,
+                                    ObjectProvider<DecideStep> decide, ObjectProvider<AssertStep> assertion) {
         RequestTracer tracer = new RequestTracer(openTelemetry.getTracer("io.gatehouse.gateway"), trustedProxies);
-        return new RecordWebFilter(writer, config, clock, publicListener, tracer, new RequestTimers(meters), facts);
+        // The request path after RECORD, one step per stage (a context without a stage's bean runs without it).
+        Map<RequestStage, RequestStep> steps = new EnumMap<>(RequestStage.class);
+        hygiene.ifAvailable(step -> steps.put(RequestStage.HYGIENE, step));
+        authenticate.ifAvailable(step -> steps.put(RequestStage.AUTHENTICATE, step));
+        device.ifAvailable(step -> steps.put(RequestStage.DEVICE, step));
+        decide.ifAvailable(step -> steps.put(RequestStage.DECIDE, step));
+        assertion.ifAvailable(step -> steps.put(RequestStage.ASSERT, step));
+        return new RecordWebFilter(writer, config, clock, publicListener, tracer, new RequestTimers(meters), facts,
+                steps);
     }
 
     /**

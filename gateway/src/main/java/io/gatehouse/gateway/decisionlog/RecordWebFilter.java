@@ -2,6 +2,7 @@ package io.gatehouse.gateway.decisionlog;
 
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.gateway.exchange.ReservedPaths;
@@ -16,7 +17,9 @@ import io.gatehouse.policy.replay.DecisionFacts;
 import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,6 +43,11 @@ import reactor.core.publisher.SignalType;
  * the gateway's reserved paths (the JWKS, login and logout) and on the management port are not decisions and are not
  * logged, except a reserved-path request that HYGIENE or AUTHENTICATE refused: that refusal gets its line too.
  *
+ * <p>RECORD is the request path's only {@code WebFilter} (issue 17, "The shape is also the cost"): inside it, the
+ * stages run as plain {@link RequestStep}s over the typed context, in {@link RequestStage} order — HYGIENE,
+ * AUTHENTICATE, DEVICE, DECIDE, ASSERT — each handing the exchange straight to the next, asynchronous only where a
+ * stage really waits (an issuer's JWKS, the inventory, the session store); then the rest of the chain, once.
+ *
  * <p>What is logged is chosen field by field: never a header value other than the User-Agent, never the query
  * string, so no token, cookie or assertion can reach the log.
  */
@@ -54,9 +62,20 @@ public final class RecordWebFilter implements WebFilter, Ordered {
     private final RequestTracer tracer;
     private final RequestTimers timers;
     private final DecisionFactsProperties facts;
+    /** The stages after RECORD, in request-path order. */
+    private final List<RequestStage> stages;
+    private final RequestStep[] steps;
 
     public RecordWebFilter(DecisionLogWriter writer, LiveConfig config, Clock clock, PublicListener publicListener,
-                           RequestTracer tracer, RequestTimers timers, DecisionFactsProperties facts) {
+                           RequestTracer tracer, RequestTimers timers, DecisionFactsProperties facts,
+                           Map<RequestStage, RequestStep> steps) {
+        if (steps.containsKey(RequestStage.RECORD)) {
+            throw new IllegalArgumentException("RECORD is this filter, not a step");
+        }
+        EnumMap<RequestStage, RequestStep> ordered = new EnumMap<>(RequestStage.class);
+        ordered.putAll(steps);
+        this.stages = List.copyOf(ordered.keySet());
+        this.steps = ordered.values().toArray(RequestStep[]::new);
         this.facts = Objects.requireNonNull(facts, "facts");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
@@ -92,11 +111,24 @@ public final class RecordWebFilter implements WebFilter, Ordered {
             }
             return Mono.empty();
         });
-        return chain.filter(exchange).doFinally(signal -> {
+        return Mono.defer(() -> step(0, exchange, context, chain)).doFinally(signal -> {
             if (signal == SignalType.CANCEL && logged(context, reserved) && done.compareAndSet(false, true)) {
                 ended(exchange, context, span, started, CLIENT_CLOSED);
             }
         });
+    }
+
+    /** The stages RECORD runs after itself, in order. */
+    public List<RequestStage> stages() {
+        return stages;
+    }
+
+    /** Step {@code i} and, as it says, the ones after it; after the last, the rest of the chain (routing). */
+    private Mono<Void> step(int i, ServerWebExchange exchange, RequestContext context, WebFilterChain chain) {
+        if (i == steps.length) {
+            return chain.filter(exchange);
+        }
+        return steps[i].apply(exchange, context, next -> step(i + 1, next, context, chain));
     }
 
     /**

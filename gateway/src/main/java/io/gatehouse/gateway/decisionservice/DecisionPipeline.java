@@ -3,7 +3,7 @@ package io.gatehouse.gateway.decisionservice;
 import io.gatehouse.gateway.RequestContext;
 import io.gatehouse.gateway.assertion.Assertion;
 import io.gatehouse.gateway.assertion.AssertionSigner;
-import io.gatehouse.gateway.authn.AuthenticateWebFilter;
+import io.gatehouse.gateway.authn.AuthenticateStep;
 import io.gatehouse.gateway.authn.BearerAuthenticationException;
 import io.gatehouse.gateway.authn.BearerAuthenticator;
 import io.gatehouse.gateway.authn.IssuerUnavailableException;
@@ -155,7 +155,7 @@ public final class DecisionPipeline {
                     return Mono.just(refused(context, Verdict.Kind.UNAUTHENTICATED,
                             Problem.of(HttpStatus.UNAUTHORIZED, e.reason(), context.requestId(), null),
                             "Bearer error=\"invalid_token\", error_description=\""
-                                    + AuthenticateWebFilter.quotable(e.reason().text()) + "\"", null));
+                                    + AuthenticateStep.quotable(e.reason().text()) + "\"", null));
                 })
                 .onErrorResume(IssuerUnavailableException.class, e -> {
                     context.rejected(e.reason());

@@ -65,9 +65,9 @@ public class DeviceConfiguration {
     }
 
     @Bean
-    DeviceWebFilter deviceWebFilter(PostureClient postureClient, DeviceProperties device,
+    DeviceStep deviceStep(PostureClient postureClient, DeviceProperties device,
                                     TrustedProxies trustedProxies, ClientCertificates certificates) {
-        return new DeviceWebFilter(postureClient, certificates, trustedProxies, device.forwardedCertificateHeader());
+        return new DeviceStep(postureClient, certificates, trustedProxies, device.forwardedCertificateHeader());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.device;
 
 import io.gatehouse.gateway.RequestContext.DeviceFacts;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.policy.DevicePosture;
 import io.gatehouse.policy.Reason;
 import java.security.GeneralSecurityException;
@@ -60,7 +61,17 @@ public final class DeviceResolver {
     }
 
     private Mono<Optional<DeviceFacts>> lookup(String sha256) {
-        return postures.posture(sha256).map(answer -> Optional.of(new DeviceFacts(sha256, answer.posture(),
-                answer.note() == null ? List.of() : List.of(answer.note()))));
+        Mono<PostureLookup> posture = postures.posture(sha256);
+        if (RequestStep.ready(posture)) {
+            // A cached answer: handed on as a ready Mono, so the request path goes on without operators.
+            PostureLookup answer = RequestStep.now(posture);
+            return answer == null ? Mono.empty() : Mono.just(facts(sha256, answer));
+        }
+        return posture.map(answer -> facts(sha256, answer));
+    }
+
+    private static Optional<DeviceFacts> facts(String sha256, PostureLookup answer) {
+        return Optional.of(new DeviceFacts(sha256, answer.posture(),
+                answer.note() == null ? List.of() : List.of(answer.note())));
     }
 }

@@ -97,6 +97,9 @@ public final class PostureClient {
             shared = shared(sha256, asked);
         }
         (asked[0] ? misses : hits).increment();
+        if (shared.isDone() && !shared.isCompletedExceptionally()) {
+            return Mono.justOrEmpty(shared.getNow(null)); // a cached answer: the request path need not wait for anything
+        }
         // A failed lookup completes exceptionally, which also takes it out of the cache (failures are not cached).
         // suppressCancel: a client that goes away must not cancel the lookup the other requests wait for.
         // Only the inventory failing is "unreachable" (fail closed, as documented); a bug is not hidden behind it.

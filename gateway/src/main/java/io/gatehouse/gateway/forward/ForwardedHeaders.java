@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.forward;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.assertion.AssertWebFilter;
+import io.gatehouse.gateway.assertion.AssertStep;
 import io.gatehouse.gateway.exchange.Addresses;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -55,10 +55,10 @@ final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         RequestContext context = RequestContext.of(exchange);
         ConsumedCredentials.remove(out, context);
         // Only the gateway's own assertion, signed by ASSERT for this request (HYGIENE removed any inbound one).
-        out.remove(AssertWebFilter.HEADER);
+        out.remove(AssertStep.HEADER);
         String assertion = context.assertionJwt();
         if (assertion != null) {
-            out.set(AssertWebFilter.HEADER, assertion);
+            out.set(AssertStep.HEADER, assertion);
         }
         SpanContext trace = context.trace();
         if (trace.isValid()) {

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HYGIENE stage as a function over {@link RequestFacts} (docs/design-next.md §1), for requests that are not on
  * the public listener: the decision service judges the request a proxy describes with the same path and query rules
- * ({@link PathCanonicaliser}) as {@link HygieneWebFilter}, plus the header rules that make sense for a described
+ * ({@link PathCanonicaliser}) as {@link HygieneStep}, plus the header rules that make sense for a described
  * request ({@link HeaderRules#checkDescribed}). {@code /a/%2e%2e/admin} is refused here exactly as on the public
  * listener. Pure and thread-safe.
  */

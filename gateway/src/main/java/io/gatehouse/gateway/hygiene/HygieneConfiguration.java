@@ -36,8 +36,8 @@ public class HygieneConfiguration {
     }
 
     @Bean
-    HygieneWebFilter hygieneWebFilter(TrustedProxies trustedProxies, InboundHeaders inboundHeaders,
+    HygieneStep hygieneStep(TrustedProxies trustedProxies, InboundHeaders inboundHeaders,
                                       ObjectProvider<MeterRegistry> meters) {
-        return new HygieneWebFilter(trustedProxies, inboundHeaders, meters.getIfAvailable(SimpleMeterRegistry::new));
+        return new HygieneStep(trustedProxies, inboundHeaders, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 }

@@ -1,10 +1,11 @@
 package io.gatehouse.gateway.authn;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.session.SessionAuthenticator;
 import io.gatehouse.gateway.session.SessionStoreUnavailableException;
+import io.gatehouse.policy.Identity;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +13,9 @@ import io.gatehouse.gateway.problem.OutageWarnings;
 import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -29,9 +28,9 @@ import reactor.core.publisher.Mono;
  * Without an {@code Authorization} header, the {@code __Host-gatehouse} session cookie (when browser login is
  * configured) records {@code SESSION} with the session id's hash; an unknown or ended session counts as no credential.
  */
-public final class AuthenticateWebFilter implements WebFilter, Ordered {
+public final class AuthenticateStep implements RequestStep {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AuthenticateWebFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AuthenticateStep.class);
     /** An issuer or session-store outage answers every request 503: a few WARN lines a minute, the rest counted. */
     private static final OutageWarnings WARNINGS = new OutageWarnings(OutageWarnings.DEFAULT_PER_WINDOW,
             OutageWarnings.DEFAULT_WINDOW, System::nanoTime, LOG::warn, Metrics.globalRegistry);
@@ -39,23 +38,22 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
     private final BearerAuthenticator bearer;
     private final @Nullable SessionAuthenticator sessions;
 
-    public AuthenticateWebFilter(BearerAuthenticator bearer) {
+    public AuthenticateStep(BearerAuthenticator bearer) {
         this(bearer, null);
     }
 
-    public AuthenticateWebFilter(BearerAuthenticator bearer, @Nullable SessionAuthenticator sessions) {
+    public AuthenticateStep(BearerAuthenticator bearer, @Nullable SessionAuthenticator sessions) {
         this.bearer = Objects.requireNonNull(bearer, "bearer");
         this.sessions = sessions;
     }
 
-    @Override
-    public int getOrder() {
-        return RequestStage.AUTHENTICATE.order();
+    /** As a lone filter (unit tests): this step, then {@code chain}. */
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        return apply(exchange, RequestContext.of(exchange), chain::filter);
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        RequestContext context = RequestContext.of(exchange);
+    public Mono<Void> apply(ServerWebExchange exchange, RequestContext context, Next next) {
         // A request that names a bearer token is an API call: its cookie is not consulted, so a bad token never
         // falls back to the browser's session.
         if (sessions != null && !exchange.getRequest().getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) {
@@ -64,11 +62,27 @@ public final class AuthenticateWebFilter implements WebFilter, Ordered {
                     .onErrorResume(SessionStoreUnavailableException.class, e -> storeUnavailable(exchange, context, e)
                             .then(Mono.empty()))
                     .then(Mono.defer(() -> exchange.getResponse().isCommitted() ? Mono.<Void>empty()
-                            : chain.filter(exchange)));
+                            : next.proceed(exchange)));
         }
-        return bearer.authenticate(exchange)
+        Mono<Identity> bearerIdentity = bearer.authenticate(exchange);
+        if (RequestStep.ready(bearerIdentity)) {
+            // No credential, a cached token, or a refusal known at once: no Reactor operators on the way.
+            Identity identity;
+            try {
+                identity = RequestStep.now(bearerIdentity);
+            } catch (BearerAuthenticationException e) {
+                return unauthorized(exchange, context, e);
+            } catch (IssuerUnavailableException e) {
+                return issuerUnavailable(exchange, context, e);
+            }
+            if (identity != null) {
+                context.authenticated(RequestContext.AuthKind.BEARER, identity, null);
+            }
+            return next.proceed(exchange);
+        }
+        return bearerIdentity
                 .doOnNext(identity -> context.authenticated(RequestContext.AuthKind.BEARER, identity, null))
-                .then(Mono.defer(() -> chain.filter(exchange)))
+                .then(Mono.defer(() -> next.proceed(exchange)))
                 .onErrorResume(BearerAuthenticationException.class, e -> unauthorized(exchange, context, e))
                 .onErrorResume(IssuerUnavailableException.class, e -> issuerUnavailable(exchange, context, e));
     }

@@ -3,7 +3,6 @@ package io.gatehouse.gateway.hygiene;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
@@ -19,21 +18,16 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-class HygieneWebFilterTest {
+class HygieneStepTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final HygieneWebFilter filter = new HygieneWebFilter(new TrustedProxies(List.of("10.0.0.0/8")),
+    private final HygieneStep filter = new HygieneStep(new TrustedProxies(List.of("10.0.0.0/8")),
             InboundHeaders.defaults(), meters);
     private final AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
     private final WebFilterChain chain = exchange -> {
         passed.set(exchange);
         return Mono.empty();
     };
-
-    @Test
-    void getOrderIsTheHygieneStage() {
-        assertThat(filter.getOrder()).isEqualTo(RequestStage.HYGIENE.order());
-    }
 
     @Test
     void filterWhenEncodedSlashThen400ProblemAndChainNotCalled() {

@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.decision;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.gateway.config.LiveConfig;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.policy.CompiledConfig;
@@ -17,12 +17,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,7 +47,7 @@ import reactor.core.publisher.Mono;
  * Anything that throws here reaches {@link GatewayErrorHandler}: a 500 with the request id, never a pass.
  */
 @Component
-public final class DecideWebFilter implements WebFilter, Ordered {
+public final class DecideStep implements RequestStep {
 
     private final LiveConfig config;
     private final Clock clock;
@@ -61,7 +58,7 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     /** One counter per route × direction (would-allow, would-deny) of a shadow policy's disagreement. */
     private final Map<String, Counter> shadowCounters = new ConcurrentHashMap<>();
 
-    public DecideWebFilter(LiveConfig config, Clock clock, MeterRegistry meters,
+    public DecideStep(LiveConfig config, Clock clock, MeterRegistry meters,
                            ObjectProvider<LoginStart> browserLogin) {
         this.browserLogin = browserLogin.getIfAvailable();
         this.config = Objects.requireNonNull(config, "config");
@@ -70,15 +67,9 @@ public final class DecideWebFilter implements WebFilter, Ordered {
     }
 
     @Override
-    public int getOrder() {
-        return RequestStage.DECIDE.order();
-    }
-
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        RequestContext context = RequestContext.of(exchange);
+    public Mono<Void> apply(ServerWebExchange exchange, RequestContext context, Next next) {
         if (!context.stagesApply()) {
-            return chain.filter(exchange); // RECORD decided: the management port, or a path reserved for the gateway
+            return next.proceed(exchange); // RECORD decided: the management port, or a path reserved for the gateway
         }
         CompiledConfig snapshot = config.current();
         Request request = PolicyRequests.from(exchange, context, clock.instant());
@@ -90,7 +81,7 @@ public final class DecideWebFilter implements WebFilter, Ordered {
         count(decision);
         DecisionCounters.countDisagreement(shadowCounters, meters, routed);
         if (decision.letThrough() && route != null) {
-            return chain.filter(exchange);
+            return next.proceed(exchange);
         }
         return refuse(exchange, context, decision, route);
     }

@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.hygiene;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.gateway.problem.Problems;
 import io.gatehouse.gateway.tls.ConnectionTls;
@@ -11,13 +11,11 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -34,26 +32,25 @@ import reactor.netty.http.server.HttpServerRequest;
  *       stage can read them.</li>
  * </ol>
  */
-public final class HygieneWebFilter implements WebFilter, Ordered {
+public final class HygieneStep implements RequestStep {
 
     private final TrustedProxies trustedProxies;
     private final InboundHeaders inboundHeaders;
     private final MeterRegistry meters;
 
-    public HygieneWebFilter(TrustedProxies trustedProxies, InboundHeaders inboundHeaders, MeterRegistry meters) {
+    public HygieneStep(TrustedProxies trustedProxies, InboundHeaders inboundHeaders, MeterRegistry meters) {
         this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
         this.inboundHeaders = Objects.requireNonNull(inboundHeaders, "inboundHeaders");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
-    @Override
-    public int getOrder() {
-        return RequestStage.HYGIENE.order();
+    /** As a lone filter (unit tests): this step, then {@code chain}. */
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        return apply(exchange, RequestContext.of(exchange), chain::filter);
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        RequestContext context = RequestContext.of(exchange);
+    public Mono<Void> apply(ServerWebExchange exchange, RequestContext context, Next next) {
         ServerHttpRequest request = exchange.getRequest();
         URI uri = request.getURI();
         Optional<URI> absolute = absoluteTarget(request);
@@ -88,12 +85,12 @@ public final class HygieneWebFilter implements WebFilter, Ordered {
         // Strip before AUTHENTICATE and DEVICE read anything, or a client could name any user or device.
         boolean trusted = trustedProxies.trusts(request.getRemoteAddress());
         if (!inboundHeaders.anyToStrip(request.getHeaders(), trusted)) {
-            return chain.filter(exchange);
+            return next.proceed(exchange);
         }
         ServerHttpRequest stripped = ConnectionTls.mutate(request)
                 .headers(headers -> inboundHeaders.strip(headers, trusted))
                 .build();
-        return chain.filter(exchange.mutate().request(stripped).build());
+        return next.proceed(exchange.mutate().request(stripped).build());
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, RequestContext context, Rejection rejection) {

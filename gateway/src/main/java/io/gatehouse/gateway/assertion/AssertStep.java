@@ -1,17 +1,14 @@
 package io.gatehouse.gateway.assertion;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
+import io.gatehouse.gateway.RequestStep;
 import io.gatehouse.gateway.exchange.Addresses;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.model.Route;
 import java.util.Objects;
-import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,34 +21,28 @@ import reactor.core.publisher.Mono;
  * (reserved paths) pass untouched, and FORWARD refuses to forward them.
  */
 @Component
-public final class AssertWebFilter implements WebFilter, Ordered {
+public final class AssertStep implements RequestStep {
 
     public static final String HEADER = "X-Gatehouse-Assertion";
 
     private final AssertionSigner signer;
 
-    public AssertWebFilter(AssertionSigner signer) {
+    public AssertStep(AssertionSigner signer) {
         this.signer = Objects.requireNonNull(signer, "signer");
     }
 
     @Override
-    public int getOrder() {
-        return RequestStage.ASSERT.order();
-    }
-
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        RequestContext context = RequestContext.find(exchange);
-        Decision decision = context == null ? null : context.decision();
-        Route route = context == null ? null : context.route();
+    public Mono<Void> apply(ServerWebExchange exchange, RequestContext context, Next next) {
+        Decision decision = context.decision();
+        Route route = context.route();
         if (decision == null || route == null || !decision.letThrough()) {
-            return chain.filter(exchange);
+            return next.proceed(exchange);
         }
         ServerHttpRequest request = exchange.getRequest();
         Assertion assertion = signer.sign(route.audience(), context.identity(), context.device(),
                 request.getMethod().name(), Addresses.canonicalHost(request), request.getURI().getRawPath());
         // FORWARD writes it on the upstream request's headers (forward.ForwardedHeaders), in the one copy it makes.
         context.asserted(assertion.jti(), assertion.jwt());
-        return chain.filter(exchange);
+        return next.proceed(exchange);
     }
 }

@@ -3,7 +3,6 @@ package io.gatehouse.gateway.authn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -16,21 +15,16 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /** The stage's choices: no credential goes on as anonymous; a bad one is a 401 here and never reaches the chain. */
-class AuthenticateWebFilterTest {
+class AuthenticateStepTest {
 
     private final BearerAuthenticator bearer = new BearerAuthenticator(List.of(), "https://gatehouse.test",
             Clock.systemUTC(), 10, new SimpleMeterRegistry());
-    private final AuthenticateWebFilter filter = new AuthenticateWebFilter(bearer);
+    private final AuthenticateStep filter = new AuthenticateStep(bearer);
     private final AtomicBoolean chained = new AtomicBoolean();
     private final WebFilterChain chain = exchange -> {
         chained.set(true);
         return Mono.empty();
     };
-
-    @Test
-    void getOrderIsTheAuthenticateStage() {
-        assertThat(filter.getOrder()).isEqualTo(RequestStage.AUTHENTICATE.order());
-    }
 
     @Test
     void filterWhenNoCredentialThenAnonymousAndChainContinues() {
@@ -74,7 +68,7 @@ class AuthenticateWebFilterTest {
 
     @Test
     void quotableDropsWhatCannotStandInAQuotedString() {
-        assertThat(AuthenticateWebFilter.quotable("iss \"x\" \\ \u0000é")).isEqualTo("iss 'x'     ");
+        assertThat(AuthenticateStep.quotable("iss \"x\" \\ \u0000é")).isEqualTo("iss 'x'     ");
     }
 
     private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request) {

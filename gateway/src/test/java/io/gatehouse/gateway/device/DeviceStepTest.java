@@ -3,7 +3,6 @@ package io.gatehouse.gateway.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.RequestContext;
-import io.gatehouse.gateway.RequestStage;
 import io.gatehouse.gateway.exchange.TrustedProxies;
 import io.gatehouse.testsupport.DevPki;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -31,7 +30,7 @@ import reactor.core.publisher.Mono;
  * device CA; never a header from anyone else. The posture client here has no inventory URL, so every presented
  * device is unknown with a note, which is enough to see which fingerprint was looked up.
  */
-class DeviceWebFilterTest {
+class DeviceStepTest {
 
     @TempDir
     static Path dir;
@@ -48,7 +47,7 @@ class DeviceWebFilterTest {
         passed.set(exchange);
         return Mono.empty();
     };
-    private DeviceWebFilter filter;
+    private DeviceStep filter;
 
     @BeforeAll
     static void pki() {
@@ -63,13 +62,8 @@ class DeviceWebFilterTest {
         var properties = new InventoryProperties(null, null, null, null, null, null, null, null);
         var postures = new PostureClient(WebClient.create(), properties, null,
                 CircuitBreaker.of("t", DeviceConfiguration.defaultBreaker()), new SimpleMeterRegistry());
-        filter = new DeviceWebFilter(postures, ClientCertificates.fromDeviceCa(pki.caPem().toString()),
+        filter = new DeviceStep(postures, ClientCertificates.fromDeviceCa(pki.caPem().toString()),
                 new TrustedProxies(List.of("10.0.0.0/8")), "X-Forwarded-Client-Cert");
-    }
-
-    @Test
-    void getOrderIsTheDeviceStage() {
-        assertThat(filter.getOrder()).isEqualTo(RequestStage.DEVICE.order());
     }
 
     @Test
