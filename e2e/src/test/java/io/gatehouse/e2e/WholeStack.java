@@ -42,7 +42,7 @@ public final class WholeStack implements BeforeAllCallback {
     static final int PORT = 28446;
     static final String PAYROLL = "https://payroll.localhost:" + PORT;
     private static final List<String> SEEDED = List.of("pat-laptop", "sam-laptop", "lost-laptop");
-    private static final List<String> OWN = List.of("pat-old-laptop", "pat-tablet", "kim-laptop");
+    private static final List<String> OWN = List.of("pat-old-laptop", "pat-tablet", "kim-laptop", "pat-ws-laptop");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static WholeStack instance;
@@ -141,6 +141,8 @@ public final class WholeStack implements BeforeAllCallback {
             api.enrol("pat-old-laptop", "pat@corp.example", "macOS", "15.3", devices.fingerprint("pat-old-laptop"), false);
             api.enrol("pat-tablet", "pat@corp.example", "macOS", "15.3", devices.fingerprint("pat-tablet"), true);
             api.enrol("kim-laptop", "kim@corp.example", "macOS", "15.3", devices.fingerprint("kim-laptop"), true);
+            // pat's laptop for WebSocketQuarantineIT, which quarantines it while a WebSocket is open.
+            api.enrol("pat-ws-laptop", "pat@corp.example", "macOS", "15.3", devices.fingerprint("pat-ws-laptop"), true);
             // kim is in finance only for the refresh journey, which takes her out of it.
             keycloak.createUser("kim", "kim@corp.example", "finance", "kim-password");
 
@@ -210,6 +212,18 @@ public final class WholeStack implements BeforeAllCallback {
                         "--gatehouse.verifier.issuer=" + env.get("GATEWAY_ISSUER"), "--gatehouse.verifier.audience=payroll",
                         "--gatehouse.verifier.public-host=payroll.localhost:" + PORT),
                 URI.create("http://127.0.0.1:" + env.get("PAYROLL_PORT") + "/actuator/health"));
+    }
+
+    /** The files {@code scripts/lib/pki} made, as a gateway reads them (for a test's own gateway on this stack). */
+    Pki pki() {
+        Path pki = dir.resolve("pki");
+        return new Pki(pki.resolve("ca.crt"), pki.resolve("server.crt"), pki.resolve("server.key"),
+                pki.resolve("signing/" + settings.get("SIGNING_KEY_ID") + ".pem"));
+    }
+
+    /** The whole-stack gateway's properties (device CA, bearer issuer, inventory), for a test's own gateway. */
+    Map<String, String> gatewayProperties() {
+        return gatewayProperties(settings, dir.resolve("pki"));
     }
 
     private static Map<String, String> gatewayProperties(Map<String, String> env, Path pki) {
