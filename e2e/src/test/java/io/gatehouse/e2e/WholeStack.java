@@ -121,13 +121,14 @@ public final class WholeStack implements BeforeAllCallback {
 
         ServiceProcess inventory = null;
         ServiceProcess payroll = null;
+        CompletableFuture<GatewayProcess> gateway = null;
         try {
             inventory = launchInventory(root, dir, env);
             payroll = launchPayroll(root, dir, env, pkiDir);
             Pki pki = new Pki(pkiDir.resolve("ca.crt"), pkiDir.resolve("server.crt"), pkiDir.resolve("server.key"),
                     pkiDir.resolve("signing/" + env.get("SIGNING_KEY_ID") + ".pem"));
             String routes = routes(Files.readString(root.resolve("demo/gatehouse.yaml")), env);
-            CompletableFuture<GatewayProcess> gateway = CompletableFuture.supplyAsync(() -> GatewayProcess.start(
+            gateway = CompletableFuture.supplyAsync(() -> GatewayProcess.start(
                     stack.jar, dir.resolve("gateway"), PORT, pki, routes, stack.keycloak, gatewayProperties(env, pkiDir)));
 
             inventory.awaitReady();
@@ -149,6 +150,16 @@ public final class WholeStack implements BeforeAllCallback {
             payroll.awaitReady();
             return new WholeStack(root, dir, env, keycloak, devices, inventory, api, payroll, gateway.join());
         } catch (Exception | Error e) {
+            if (gateway != null) {
+                // The gateway starts on its own thread: wait for it and stop it, or it keeps its port (28446) and
+                // the next run finds it taken.
+                gateway.handle((started, failed) -> {
+                    if (started != null) {
+                        started.close();
+                    }
+                    return null;
+                }).join();
+            }
             if (payroll != null) {
                 payroll.close();
             }
