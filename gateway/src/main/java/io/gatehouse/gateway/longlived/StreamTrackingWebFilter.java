@@ -73,6 +73,8 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         private volatile boolean eventStream;
         private volatile @Nullable LongLivedConnection connection;
         private volatile @Nullable Disposable later;
+        /** Set when the body has ended: a registration racing with the end must not outlive it. */
+        private volatile boolean ended;
 
         Tracked(ServerWebExchange exchange, RequestContext context) {
             super(exchange.getResponse());
@@ -116,6 +118,10 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
                 return;
             }
             connection = opened;
+            if (ended) {
+                // The stream-after timer fired as the body ended: ended() may have missed this registration.
+                tracker.closed(opened);
+            }
         }
 
         /** What follows the body: nothing, or after a cut the final event (SSE) or the failure (any other). */
@@ -133,6 +139,7 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         }
 
         private void ended() {
+            ended = true;
             Disposable pending = later;
             if (pending != null) {
                 pending.dispose();
