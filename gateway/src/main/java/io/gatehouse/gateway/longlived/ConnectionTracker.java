@@ -43,7 +43,9 @@ import reactor.core.scheduler.Schedulers;
  *       posture changed ({@code posture}); an unreachable inventory waits for the interval, which then judges as
  *       the door would;</li>
  *   <li>starts the re-decisions that are due, at most {@code max-concurrent-redecisions} in flight; the rest stay due
- *       for the next tick.</li>
+ *       for the next tick;</li>
+ *   <li>runs the {@link #after} tasks whose time has come (a response body still being written after
+ *       {@code stream-after} becomes a tracked stream).</li>
  * </ol>
  * Session-ended events ({@link SessionEvents}, from every replica when sessions are in Redis) mark a session's
  * connections at once (logout, back-channel logout).
@@ -67,6 +69,7 @@ public final class ConnectionTracker implements SmartLifecycle {
     private volatile @Nullable Scheduler scheduler;
     private String seenVersion;
     private Instant nextPosturePoll = Instant.MIN;
+    private final TickedDelays delays = new TickedDelays(System::nanoTime);
 
     ConnectionTracker(ConnectionRegistry registry, Redecider redecider, LiveConfig config, PostureClient postures,
                       Duration postureEvery, Clock clock, int maxInFlight, @Nullable SessionEvents sessionEvents) {
@@ -100,6 +103,14 @@ public final class ConnectionTracker implements SmartLifecycle {
                 now, facts, credential, context.certificateSha256(), context.device(),
                 redecider.firstDecisionAt(route.id(), credential, now), cutter);
         return registry.open(connection) ? connection : null;
+    }
+
+    /**
+     * Runs {@code task} on the ticker's thread once {@code delay} has passed (up to one tick later), unless the
+     * returned handle is run first; see {@link TickedDelays} for why not a timer.
+     */
+    Runnable after(Duration delay, Runnable task) {
+        return delays.after(delay, task);
     }
 
     /** The connection ended (however): forget it. */
@@ -169,6 +180,7 @@ public final class ConnectionTracker implements SmartLifecycle {
                 nextPosturePoll = now.plus(postureEvery);
                 pollPostures();
             }
+            delays.tick();
             for (LongLivedConnection connection : registry.due(now)) {
                 if (inFlight.get() >= maxInFlight) {
                     break; // the rest stay due for the next tick

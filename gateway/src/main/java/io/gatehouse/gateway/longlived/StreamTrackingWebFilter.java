@@ -14,7 +14,6 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -72,7 +71,8 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         private final AtomicReference<@Nullable String> cutReason = new AtomicReference<>();
         private volatile boolean eventStream;
         private volatile @Nullable LongLivedConnection connection;
-        private volatile @Nullable Disposable later;
+        /** Cancels the stream-after task (a non-event-stream body not yet tracked). */
+        private volatile @Nullable Runnable later;
         /** Set when the body has ended: a registration racing with the end must not outlive it. */
         private volatile boolean ended;
 
@@ -105,7 +105,7 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
             if (eventStream) {
                 open();
             } else {
-                later = Mono.delay(streamAfter).subscribe(tick -> open());
+                later = tracker.after(streamAfter, this::open);
             }
         }
 
@@ -140,9 +140,9 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
 
         private void ended() {
             ended = true;
-            Disposable pending = later;
+            Runnable pending = later;
             if (pending != null) {
-                pending.dispose();
+                pending.run();
             }
             LongLivedConnection opened = connection;
             if (opened != null) {
