@@ -102,7 +102,7 @@ class GrpcListenerIT {
 
     private static GrpcListenerProperties limits(DataSize maxMessage, int callsPerConnection, Duration shutdown) {
         return new GrpcListenerProperties(null, maxMessage, null, callsPerConnection, null, null, null, null, null,
-                shutdown);
+                shutdown, null);
     }
 
     @AfterEach
