@@ -7,6 +7,7 @@ import io.gatehouse.gateway.decisionservice.AuthzTls;
 import io.gatehouse.gateway.decisionservice.CallerTrust;
 import io.gatehouse.gateway.decisionservice.DecisionPipeline;
 import io.gatehouse.gateway.hygiene.InboundHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,9 +43,9 @@ public class GrpcConfiguration {
 
     @Bean
     GrpcListener grpcListener(AuthzProperties authz, GrpcListenerProperties limits, GrpcCheckService service,
-                              CallerInterceptor callers, ServerProperties server) {
+                              CallerInterceptor callers, ServerProperties server, MeterRegistry meters) {
         int port = Objects.requireNonNull(authz.grpc().port(), "gatehouse.authz.grpc.port");
         return new GrpcListener(new GrpcListener.Binding(authz.address(), port, AuthzTls.load(authz, server.getSsl()),
-                authz.certificateCallers()), limits, service, callers);
+                authz.certificateCallers()), limits, service, callers, meters);
     }
 }

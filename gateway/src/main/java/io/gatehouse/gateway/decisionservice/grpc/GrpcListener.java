@@ -5,11 +5,13 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.gatehouse.gateway.decisionservice.AuthzTls;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -28,8 +30,9 @@ import org.springframework.context.SmartLifecycle;
  * {@code gatehouse.authz.tls.enabled=false}, with the material of {@link AuthzTls} (shared with the HTTP listener);
  * when a caller is trusted by certificate, every connection must show one of {@code gatehouse.authz.client-ca} (a
  * certificate from another CA fails the handshake), as on the HTTP listener.
- * Bounded by {@link GrpcListenerProperties}. Started with the application context, stopped before the web server:
- * calls in flight get {@code shutdown-timeout} to finish, then are cancelled.
+ * Bounded by {@link GrpcListenerProperties}, its open connections by {@link GrpcConnectionCap}. Started with the
+ * application context, stopped before the web server: calls in flight get {@code shutdown-timeout} to finish, then
+ * are cancelled.
  */
 public final class GrpcListener implements SmartLifecycle {
 
@@ -54,18 +57,21 @@ public final class GrpcListener implements SmartLifecycle {
     private final GrpcListenerProperties limits;
     private final BindableService service;
     private final ServerInterceptor callers;
+    private final MeterRegistry meters;
     private volatile @Nullable Server server;
 
     /**
      * @param service the {@code Authorization} service ({@link GrpcCheckService})
      * @param callers the interceptor that establishes the caller first ({@link CallerInterceptor})
+     * @param meters  where the connection cap's meters go
      */
     public GrpcListener(Binding binding, GrpcListenerProperties limits, BindableService service,
-                        ServerInterceptor callers) {
+                        ServerInterceptor callers, MeterRegistry meters) {
         this.binding = Objects.requireNonNull(binding, "binding");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.service = Objects.requireNonNull(service, "service");
         this.callers = Objects.requireNonNull(callers, "callers");
+        this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     @Override
@@ -86,18 +92,19 @@ public final class GrpcListener implements SmartLifecycle {
                 .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
                 .handshakeTimeout(limits.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         AuthzTls tls = binding.tls();
-        if (tls != null) {
-            builder.sslContext(sslContext(tls));
-        }
+        // The cap's handler comes first on every accepted connection; only an admitted one gets TLS and HTTP/2.
+        builder.protocolNegotiator(new GrpcConnectionCap(tls == null ? InternalProtocolNegotiators.serverPlaintext()
+                : InternalProtocolNegotiators.serverTls(sslContext(tls)), limits.maxConnections(), meters));
         try {
             server = builder.build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("decision service: cannot listen for Envoy gRPC ext_authz on "
                     + binding.address() + ":" + binding.port(), e);
         }
-        log.info("decision service: Envoy gRPC ext_authz (envoy.service.auth.v3.Authorization/Check) on {}:{}, {}",
-                binding.address(), port(), tls == null ? "plain gRPC (no TLS)"
-                        : binding.requireCerts() ? "TLS, client certificates required" : "TLS");
+        log.info("decision service: Envoy gRPC ext_authz (envoy.service.auth.v3.Authorization/Check) on {}:{}, {},"
+                        + " at most {} connections", binding.address(), port(), tls == null ? "plain gRPC (no TLS)"
+                        : binding.requireCerts() ? "TLS, client certificates required" : "TLS",
+                limits.maxConnections());
     }
 
     private SslContext sslContext(AuthzTls tls) {

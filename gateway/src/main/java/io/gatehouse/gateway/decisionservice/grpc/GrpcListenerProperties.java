@@ -28,6 +28,10 @@ import org.springframework.util.unit.DataSize;
  * @param handshakeTimeout                longest a TLS handshake and the HTTP/2 preface may take; default 10s
  * @param shutdownTimeout                 at shutdown, how long checks in flight may finish before the listener
  *                                        closes them; default 10s
+ * @param maxConnections                  open connections on the listener; one more is closed at once, before its
+ *                                        TLS handshake or any HTTP/2, and counted; default 1000 (Envoy opens about
+ *                                        one per worker thread, so this is dozens of proxies' worth, and bounds
+ *                                        what a peer that merely reaches the port can hold open)
  */
 @ConfigurationProperties("gatehouse.authz.grpc")
 public record GrpcListenerProperties(@Nullable Duration checkTimeout, @Nullable DataSize maxMessageSize,
@@ -35,7 +39,11 @@ public record GrpcListenerProperties(@Nullable Duration checkTimeout, @Nullable 
                                      @Nullable Integer maxConcurrentCallsPerConnection,
                                      @Nullable Duration keepAliveTime, @Nullable Duration keepAliveTimeout,
                                      @Nullable Duration permitKeepAliveTime, @Nullable Duration maxConnectionIdle,
-                                     @Nullable Duration handshakeTimeout, @Nullable Duration shutdownTimeout) {
+                                     @Nullable Duration handshakeTimeout, @Nullable Duration shutdownTimeout,
+                                     @Nullable Integer maxConnections) {
+
+    /** The default of {@code max-connections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     public GrpcListenerProperties {
         checkTimeout = positive("check-timeout", checkTimeout, Duration.ofSeconds(5));
@@ -53,11 +61,16 @@ public record GrpcListenerProperties(@Nullable Duration checkTimeout, @Nullable 
         maxConnectionIdle = positive("max-connection-idle", maxConnectionIdle, Duration.ofMinutes(5));
         handshakeTimeout = positive("handshake-timeout", handshakeTimeout, Duration.ofSeconds(10));
         shutdownTimeout = positive("shutdown-timeout", shutdownTimeout, Duration.ofSeconds(10));
+        maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("gatehouse.authz.grpc.max-connections must be at least 1, not "
+                    + maxConnections);
+        }
     }
 
     /** The defaults. */
     public static GrpcListenerProperties defaults() {
-        return new GrpcListenerProperties(null, null, null, null, null, null, null, null, null, null);
+        return new GrpcListenerProperties(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static Duration positive(String key, @Nullable Duration value, Duration fallback) {

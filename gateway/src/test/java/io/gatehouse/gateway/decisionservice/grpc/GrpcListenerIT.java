@@ -15,6 +15,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * {@link GrpcListener}'s own behaviour, on loopback without Spring (plain gRPC; TLS and callers are
- * {@code EnvoyGrpcCheckIT}'s): the message bound, calls per connection, and graceful shutdown.
+ * {@code EnvoyGrpcCheckIT}'s): the message bound, calls per connection, the connection cap without TLS (a mesh
+ * sidecar in front; with TLS it is {@code GrpcConnectionCapIT}'s), and graceful shutdown.
  */
 class GrpcListenerIT {
 
@@ -79,11 +83,13 @@ class GrpcListenerIT {
     }
 
     private final Service service = new Service();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private GrpcListener listener;
 
     private GrpcListener start(GrpcListenerProperties limits) {
-        listener = new GrpcListener(new GrpcListener.Binding("127.0.0.1", 0, null, false), limits, service, PASS);
+        listener = new GrpcListener(new GrpcListener.Binding("127.0.0.1", 0, null, false), limits, service, PASS,
+                meters);
         listener.start();
         return listener;
     }
@@ -102,7 +108,7 @@ class GrpcListenerIT {
 
     private static GrpcListenerProperties limits(DataSize maxMessage, int callsPerConnection, Duration shutdown) {
         return new GrpcListenerProperties(null, maxMessage, null, callsPerConnection, null, null, null, null, null,
-                shutdown);
+                shutdown, null);
     }
 
     @AfterEach
@@ -142,6 +148,35 @@ class GrpcListenerIT {
         assertThat(first.get(10, TimeUnit.SECONDS).getStatus().getCode()).isZero();
         assertThat(second.get(10, TimeUnit.SECONDS).getStatus().getCode()).isZero();
         assertThat(service.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void connectWhenPlainGrpcAndCapReachedThenExtraClosedAtOnceAndCounted() throws Exception {
+        start(new GrpcListenerProperties(null, null, null, null, null, null, null, null, null, null, 2));
+        assertThat(stub().check(request(10)).get(10, TimeUnit.SECONDS).getStatus().getCode()).isZero();
+        assertThat(stub().check(request(10)).get(10, TimeUnit.SECONDS).getStatus().getCode()).isZero();
+
+        try (Socket extra = new Socket()) {
+            extra.connect(new InetSocketAddress("127.0.0.1", listener.port()), 5_000);
+            extra.setSoTimeout(2_000);
+            assertThat(readOrReset(extra)).as("end of stream: closed by the listener").isEqualTo(-1);
+        }
+
+        assertThat(meters.get("gatehouse_authz_grpc_listener_connections_refused").tag("reason", "max-connections")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("gatehouse_authz_grpc_listener_connections").gauge().value()).isEqualTo(2.0);
+        assertThat(service.calls.get()).isEqualTo(2);
+    }
+
+    /** The first byte read, or -1 at end of stream or on a reset; a read timeout (still open) is thrown. */
+    private static int readOrReset(Socket socket) throws java.io.IOException {
+        try {
+            return socket.getInputStream().read();
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw stillOpen;
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
     }
 
     @Test

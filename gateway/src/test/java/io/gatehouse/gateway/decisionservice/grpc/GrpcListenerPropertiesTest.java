@@ -24,23 +24,31 @@ class GrpcListenerPropertiesTest {
         assertThat(limits.maxConnectionIdle()).isEqualTo(Duration.ofMinutes(5));
         assertThat(limits.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(limits.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.maxConnections()).isEqualTo(1000);
+    }
+
+    @Test
+    void maxConnectionsWhenZeroThenRefusedNamingTheKey() {
+        assertThatThrownBy(() -> new GrpcListenerProperties(null, null, null, null, null, null, null, null, null, null,
+                0)).hasMessage("gatehouse.authz.grpc.max-connections must be at least 1, not 0");
     }
 
     @Test
     void checkTimeoutWhenZeroThenRefusedNamingTheKey() {
         assertThatThrownBy(() -> new GrpcListenerProperties(Duration.ZERO, null, null, null, null, null, null, null,
-                null, null)).hasMessage("gatehouse.authz.grpc.check-timeout must be positive, not PT0S");
+                null, null, null)).hasMessage("gatehouse.authz.grpc.check-timeout must be positive, not PT0S");
     }
 
     @Test
     void maxMessageSizeWhenBelowOneKilobyteThenRefused() {
         assertThatThrownBy(() -> new GrpcListenerProperties(null, DataSize.ofBytes(10), null, null, null, null, null,
-                null, null, null)).hasMessageContaining("gatehouse.authz.grpc.max-message-size");
+                null, null, null, null)).hasMessageContaining("gatehouse.authz.grpc.max-message-size");
     }
 
     @Test
     void maxConcurrentCallsWhenZeroThenRefused() {
-        assertThatThrownBy(() -> new GrpcListenerProperties(null, null, null, 0, null, null, null, null, null, null))
+        assertThatThrownBy(() -> new GrpcListenerProperties(null, null, null, 0, null, null, null, null, null, null,
+                null))
                 .hasMessageContaining("max-concurrent-calls-per-connection must be at least 1");
     }
 }
