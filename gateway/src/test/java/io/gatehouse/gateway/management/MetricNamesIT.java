@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestInstance;
  * Issue 17: every {@code gatehouse_*} meter a running gateway registers follows the naming scheme of
  * docs/operations.md ("Metric names"): {@code gatehouse_<area>_<thing>[_<unit>]} with a known area, lower-case
  * snake_case words, counters ending in {@code _total} and nothing else doing so, timers in {@code _seconds}, and
- * snake_case tag names. The gateway runs with a bearer issuer, browser login and a device inventory (unreachable, so
- * the posture meters are there too), and serves an anonymous, a bearer and a device request before the scrape.
+ * snake_case tag names. The gateway runs with a bearer issuer, browser login, a device inventory (unreachable, so
+ * the posture meters are there too) and both decision-service listeners (HTTP and Envoy gRPC, so their connection
+ * meters are named too), and serves an anonymous, a bearer and a device request before the scrape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricNamesIT extends GatewayITSupport {
@@ -71,7 +72,11 @@ class MetricNamesIT extends GatewayITSupport {
                 .property("gatehouse.oidc.client-id", "gatehouse")
                 .property("gatehouse.oidc.client-secret", "secret")
                 .property("gatehouse.inventory.url", "http://127.0.0.1:" + closedPort())
-                .property("gatehouse.inventory.timeout", "1s");
+                .property("gatehouse.inventory.timeout", "1s")
+                .property("gatehouse.authz.http.port", 0)
+                .property("gatehouse.authz.grpc.port", closedPort())
+                .property("gatehouse.authz.callers[0].name", "ingress")
+                .property("gatehouse.authz.callers[0].cidrs[0]", "127.0.0.2/32");
     }
 
     private static int closedPort() {
@@ -117,7 +122,9 @@ class MetricNamesIT extends GatewayITSupport {
     @Test
     void scrapeWhenGatewayRanThenTheStagesMetersAreThere() {
         assertThat(families()).containsKeys("gatehouse_requests_seconds", "gatehouse_bearer_verifications_total",
-                "gatehouse_posture_lookups_total", "gatehouse_decisions_total", "gatehouse_internal_errors_total");
+                "gatehouse_posture_lookups_total", "gatehouse_decisions_total", "gatehouse_internal_errors_total",
+                "gatehouse_authz_listener_connections", "gatehouse_authz_grpc_listener_connections",
+                "gatehouse_authz_grpc_listener_connections_refused_total");
     }
 
     @Test
