@@ -17,6 +17,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.NettyOutbound;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Streaming responses are long-lived connections too (issue 22; docs/design.md, "Long-lived connections"). The
@@ -131,11 +133,33 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
                 return Mono.empty();
             }
             if (!eventStream) {
-                return Mono.error(new StreamCutException(reason));
+                return reset(reason);
             }
             String event = "event: " + DENIED_EVENT + "\ndata: {\"code\":\"connection-cut\",\"request_id\":\""
                     + context.requestId() + "\",\"reason\":\"" + json(reason) + "\"}\n\n";
             return Mono.just(bufferFactory().wrap(event.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /**
+         * Ends a cut download as a failed transfer without an ERROR in the application log. Failing the body alone
+         * (as {@link StreamCutException}) makes Spring's HttpWebHandlerAdapter ("ServerHttpResponse already
+         * committed") and Reactor Netty ("Error finishing response") log it at ERROR with a stack trace, as if the
+         * gateway had a bug; the cut is deliberate and the re-decider has logged it (one INFO line, and the decision
+         * log). So the filter closes the connection (HTTP/1.1) or resets the stream (HTTP/2: closing the stream's
+         * child channel sends RST_STREAM) itself, and only once that is done fails the body with Reactor Netty's
+         * {@link AbortedException}, which both treat as a client gone away (DEBUG at most). Nothing can be written
+         * after the close, so the client never gets a body end that looks complete. Any other server (no Netty
+         * connection) keeps the plain failure.
+         */
+        private Mono<DataBuffer> reset(String reason) {
+            Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(getDelegate());
+            if (!(nativeResponse instanceof NettyOutbound outbound)) {
+                return Mono.error(new StreamCutException(reason));
+            }
+            Sinks.Empty<Void> closed = Sinks.empty();
+            outbound.withConnection(connection -> connection.channel().close()
+                    .addListener(done -> closed.tryEmitEmpty()));
+            return closed.asMono().then(Mono.error(() -> new AbortedException("stream cut: " + reason)));
         }
 
         private void ended() {
@@ -172,7 +196,10 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         return out.toString();
     }
 
-    /** A stream the policy no longer allows: the body fails so the client sees a failed transfer. */
+    /**
+     * A stream the policy no longer allows, on a server without a Netty connection to close: the body fails so the
+     * client sees a failed transfer.
+     */
     static final class StreamCutException extends RuntimeException {
         StreamCutException(String reason) {
             super(reason, null, false, false);
