@@ -1,5 +1,8 @@
 package io.gatehouse.gateway.longlived;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.gateway.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +41,7 @@ import reactor.netty.channel.AbortedException;
 final class StreamTrackingWebFilter implements WebFilter, Ordered {
 
     static final String DENIED_EVENT = "gatehouse-denied";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectionTracker tracker;
     private final Duration streamAfter;
@@ -135,8 +139,7 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
             if (!eventStream) {
                 return reset(reason);
             }
-            String event = "event: " + DENIED_EVENT + "\ndata: {\"code\":\"connection-cut\",\"request_id\":\""
-                    + context.requestId() + "\",\"reason\":\"" + json(reason) + "\"}\n\n";
+            String event = deniedEvent(context.requestId(), reason);
             return Mono.just(bufferFactory().wrap(event.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -182,18 +185,19 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         }
     }
 
-    private static String json(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(' ');
-            } else {
-                out.append(c);
-            }
+    /**
+     * The final event of a cut event stream: {@code event: gatehouse-denied} and one {@code data} line, a JSON object
+     * {@code {"code":"connection-cut","request_id":…,"reason":…}} written by Jackson, which escapes every control
+     * character (so no raw CR or LF ends the data line early), quotes and backslashes.
+     */
+    static String deniedEvent(String requestId, String reason) {
+        ObjectNode data = JSON.createObjectNode().put("code", "connection-cut").put("request_id", requestId)
+                .put("reason", reason);
+        try {
+            return "event: " + DENIED_EVENT + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an object of three strings could not be written as JSON", e);
         }
-        return out.toString();
     }
 
     /**
