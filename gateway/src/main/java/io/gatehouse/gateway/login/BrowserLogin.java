@@ -10,6 +10,8 @@ import io.gatehouse.gateway.session.BrowserSessions;
 import io.gatehouse.gateway.session.SessionStoreUnavailableException;
 import io.gatehouse.gateway.session.SessionCookies;
 import java.net.URI;
+import java.security.DrbgParameters;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -37,17 +39,37 @@ import reactor.core.publisher.Mono;
 public final class BrowserLogin implements LoginStart {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrowserLogin.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String ATTEMPT = "login.";
 
     private final OidcClient oidc;
     private final BrowserSessions sessions;
     private final OidcProperties properties;
+    /** State, nonce and PKCE verifier: secrets, made on the event loop (see {@link #seededDrbg()}). */
+    private final SecureRandom random = seededDrbg();
 
     public BrowserLogin(OidcClient oidc, BrowserSessions sessions, OidcProperties properties) {
         this.oidc = Objects.requireNonNull(oidc, "oidc");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.properties = Objects.requireNonNull(properties, "properties");
+    }
+
+    /**
+     * A NIST SP 800-90A DRBG (the JDK's Hash_DRBG, SHA-256) at 256-bit strength, instantiated here, at startup, where
+     * it reads its entropy once. The default {@code new SecureRandom()} on Linux is NativePRNG, which reads
+     * /dev/urandom under a global lock whenever its 32-byte buffer is used up or 100 ms old: file I/O on the Netty
+     * event loop that starts a login (BlockHound flags it). The DRBG then only computes: no prediction resistance
+     * is asked for (that would read entropy on every call), and its reseed interval (2^31 requests) is never reached
+     * in practice. Generating on a bounded scheduler instead would cost a thread hop per login for no gain.
+     */
+    private static SecureRandom seededDrbg() {
+        try {
+            SecureRandom drbg = SecureRandom.getInstance("DRBG",
+                    DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, null));
+            drbg.nextBytes(new byte[1]); // the DRBG instantiates (reads its seed) on first use: make that now
+            return drbg;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no DRBG SecureRandom (JDK 9+ always has): " + e, e);
+        }
     }
 
     @Override
@@ -128,9 +150,9 @@ public final class BrowserLogin implements LoginStart {
         return query == null ? path : path + "?" + query;
     }
 
-    private static String random() {
+    private String random() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

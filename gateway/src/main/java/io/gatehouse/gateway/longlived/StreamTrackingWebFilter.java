@@ -1,5 +1,8 @@
 package io.gatehouse.gateway.longlived;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.gateway.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +20,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.NettyOutbound;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Streaming responses are long-lived connections too (issue 22; docs/design.md, "Long-lived connections"). The
@@ -36,6 +41,7 @@ import reactor.core.publisher.Sinks;
 final class StreamTrackingWebFilter implements WebFilter, Ordered {
 
     static final String DENIED_EVENT = "gatehouse-denied";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectionTracker tracker;
     private final Duration streamAfter;
@@ -131,11 +137,32 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
                 return Mono.empty();
             }
             if (!eventStream) {
+                return reset(reason);
+            }
+            String event = deniedEvent(context.requestId(), reason);
+            return Mono.just(bufferFactory().wrap(event.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /**
+         * Ends a cut download as a failed transfer without an ERROR in the application log. Failing the body alone
+         * (as {@link StreamCutException}) makes Spring's HttpWebHandlerAdapter ("ServerHttpResponse already
+         * committed") and Reactor Netty ("Error finishing response") log it at ERROR with a stack trace, as if the
+         * gateway had a bug; the cut is deliberate and the re-decider has logged it (one INFO line, and the decision
+         * log). So the filter closes the connection (HTTP/1.1) or resets the stream (HTTP/2: closing the stream's
+         * child channel sends RST_STREAM) itself, and only once that is done fails the body with Reactor Netty's
+         * {@link AbortedException}, which both treat as a client gone away (DEBUG at most). Nothing can be written
+         * after the close, so the client never gets a body end that looks complete. Any other server (no Netty
+         * connection) keeps the plain failure.
+         */
+        private Mono<DataBuffer> reset(String reason) {
+            Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(getDelegate());
+            if (!(nativeResponse instanceof NettyOutbound outbound)) {
                 return Mono.error(new StreamCutException(reason));
             }
-            String event = "event: " + DENIED_EVENT + "\ndata: {\"code\":\"connection-cut\",\"request_id\":\""
-                    + context.requestId() + "\",\"reason\":\"" + json(reason) + "\"}\n\n";
-            return Mono.just(bufferFactory().wrap(event.getBytes(StandardCharsets.UTF_8)));
+            Sinks.Empty<Void> closed = Sinks.empty();
+            outbound.withConnection(connection -> connection.channel().close()
+                    .addListener(done -> closed.tryEmitEmpty()));
+            return closed.asMono().then(Mono.error(() -> new AbortedException("stream cut: " + reason)));
         }
 
         private void ended() {
@@ -158,21 +185,25 @@ final class StreamTrackingWebFilter implements WebFilter, Ordered {
         }
     }
 
-    private static String json(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(' ');
-            } else {
-                out.append(c);
-            }
+    /**
+     * The final event of a cut event stream: {@code event: gatehouse-denied} and one {@code data} line, a JSON object
+     * {@code {"code":"connection-cut","request_id":…,"reason":…}} written by Jackson, which escapes every control
+     * character (so no raw CR or LF ends the data line early), quotes and backslashes.
+     */
+    static String deniedEvent(String requestId, String reason) {
+        ObjectNode data = JSON.createObjectNode().put("code", "connection-cut").put("request_id", requestId)
+                .put("reason", reason);
+        try {
+            return "event: " + DENIED_EVENT + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an object of three strings could not be written as JSON", e);
         }
-        return out.toString();
     }
 
-    /** A stream the policy no longer allows: the body fails so the client sees a failed transfer. */
+    /**
+     * A stream the policy no longer allows, on a server without a Netty connection to close: the body fails so the
+     * client sees a failed transfer.
+     */
     static final class StreamCutException extends RuntimeException {
         StreamCutException(String reason) {
             super(reason, null, false, false);

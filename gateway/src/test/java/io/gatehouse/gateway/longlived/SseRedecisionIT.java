@@ -3,6 +3,11 @@ package io.gatehouse.gateway.longlived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.gateway.testing.DecisionLogITSupport;
 import io.gatehouse.gateway.testing.RunningGateway;
 import java.io.IOException;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -32,6 +38,9 @@ class SseRedecisionIT extends DecisionLogITSupport {
 
     private DisposableServer streams;
     private Process curl;
+    /** Every application log event (root logger) while a test runs. */
+    private final ListAppender<ILoggingEvent> appLog = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
     @Override
     protected void customize(RunningGateway.Builder builder) {
@@ -71,6 +80,33 @@ class SseRedecisionIT extends DecisionLogITSupport {
         allowingVersion = gateway.context().getBean(LiveConfig.class).current().version();
     }
 
+    @BeforeAll
+    void captureApplicationLog() {
+        appLog.start();
+        root.addAppender(appLog);
+    }
+
+    @AfterAll
+    void releaseApplicationLog() {
+        root.detachAppender(appLog);
+    }
+
+    /** The application log without the decision log (its lines name every request id too). */
+    private List<ILoggingEvent> appLogEvents() {
+        synchronized (appLog) {
+            return appLog.list.stream().filter(e -> !e.getLoggerName().equals("gatehouse.decision")).toList();
+        }
+    }
+
+    private static boolean mentionsStreamCut(@org.jspecify.annotations.Nullable IThrowableProxy thrown) {
+        for (IThrowableProxy t = thrown; t != null; t = t.getCause()) {
+            if (t.getClassName().contains("StreamCutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @AfterEach
     void stopCurl() {
         if (curl != null) {
@@ -94,9 +130,14 @@ class SseRedecisionIT extends DecisionLogITSupport {
     }
 
     private Path startCurl(String protocol, String path) throws IOException {
+        return startCurl(protocol, path, Files.createTempFile(dir, "curl", ".headers"));
+    }
+
+    private Path startCurl(String protocol, String path, Path headers) throws IOException {
         Path out = Files.createTempFile(dir, "curl", ".out");
         Path ca = gateway.pki().caPem();
         curl = new ProcessBuilder("curl", "-sS", "-N", protocol, "--cacert", ca.toString(), "--max-time", "30",
+                "-D", headers.toString(),
                 // The route is from https://localhost (port 443): the Host the client names, as the other tests do.
                 "-H", "Host: localhost", "--resolve", "localhost:" + gateway.httpsPort() + ":127.0.0.1",
                 "https://localhost:" + gateway.httpsPort() + path)
@@ -136,5 +177,34 @@ class SseRedecisionIT extends DecisionLogITSupport {
 
         int exit = exitWithin(Duration.ofSeconds(10));
         assertThat(exit).isEqualTo(protocol.equals("--http1.1") ? 18 : 92);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--http1.1", "--http2"})
+    void downloadWhenCutThenApplicationLogHasOneInfoLineAndNoErrorOrStackTrace(String protocol) throws Exception {
+        Path headers = Files.createTempFile(dir, "curl", ".headers");
+        Path out = startCurl(protocol, "/files/quiet-" + protocol.substring(2), headers);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(out) > 20 * 512);
+        String requestId = Files.readAllLines(headers).stream()
+                .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("x-request-id:"))
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+        int before = appLogEvents().size();
+
+        gateway.writeConfig(policy(false));
+
+        assertThat(exitWithin(Duration.ofSeconds(10))).isEqualTo(protocol.equals("--http1.1") ? 18 : 92);
+        // curl saw the close, which the server logs its errors before; the re-decider's line comes after the cut.
+        await().atMost(Duration.ofSeconds(10)).until(() -> appLogEvents().stream().skip(before)
+                .anyMatch(e -> e.getFormattedMessage().contains(requestId)));
+        List<ILoggingEvent> during = appLogEvents().subList(before, appLogEvents().size());
+        assertThat(during).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(during).filteredOn(e -> mentionsStreamCut(e.getThrowableProxy()))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(during).filteredOn(e -> e.getFormattedMessage().contains(requestId))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getLevel()).isIn(Level.DEBUG, Level.INFO);
+                    assertThat(e.getFormattedMessage()).contains("cut");
+                });
     }
 }
