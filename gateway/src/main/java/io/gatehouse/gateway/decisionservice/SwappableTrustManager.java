@@ -10,7 +10,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The callers' trust anchors ({@code gatehouse.authz.client-ca}) behind one trust manager whose delegate
  * {@link AuthzTls} replaces when the file changes: each handshake checks the caller's certificate against the CA in
- * force when it runs. Checking server certificates is not this listener's job but is delegated all the same.
+ * force when it runs. Checking server certificates is not this listener's job but is delegated all the same. It names
+ * no accepted issuers (see {@link #getAcceptedIssuers}).
  */
 final class SwappableTrustManager extends X509ExtendedTrustManager {
 
@@ -56,8 +57,14 @@ final class SwappableTrustManager extends X509ExtendedTrustManager {
         trust.checkServerTrusted(chain, authType, engine);
     }
 
+    /**
+     * None: no list of CA names is sent with the certificate request (RFC 8446 4.2.4 and RFC 5246 7.4.4 let the client
+     * then send any certificate). Netty's OpenSSL/BoringSSL context (the gRPC listener) copies this list once when it
+     * is built, so after a CA rotation it would name the old CA and a caller that picks its certificate by it would
+     * send none; callers present the one certificate they are configured with, and the check is the CA in force.
+     */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return trust.getAcceptedIssuers();
+        return new X509Certificate[0];
     }
 }
