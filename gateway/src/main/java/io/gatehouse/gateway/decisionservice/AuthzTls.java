@@ -9,6 +9,7 @@ import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class AuthzTls implements AutoCloseable {
      * Starts watching the files every {@code pollInterval}. The watch takes the files' content as it is now; a change
      * between {@link #load} and here is therefore read once more right away.
      */
-    synchronized void watch(java.time.Duration pollInterval) {
+    synchronized void watch(Duration pollInterval) {
         if (watch != null || files.isEmpty()) {
             return;
         }
