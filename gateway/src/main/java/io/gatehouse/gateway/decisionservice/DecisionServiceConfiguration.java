@@ -10,15 +10,18 @@ import io.gatehouse.gateway.device.ClientCertificates;
 import io.gatehouse.gateway.device.DeviceResolver;
 import io.gatehouse.gateway.device.PostureClient;
 import io.gatehouse.gateway.session.SessionAuthenticator;
+import io.gatehouse.gateway.settings.KeyWatchProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the decision service's shared parts: the {@link DecisionPipeline} over the stages' beans, the
- * {@link CallerTrust} of {@code gatehouse.authz.callers} and the {@link AuthzMetrics}. The listeners
+ * {@link CallerTrust} of {@code gatehouse.authz.callers}, the {@link AuthzMetrics} and the listeners' one
+ * {@link AuthzTlsSource} (their TLS material, reloaded when its files change). The listeners
  * ({@code decisionservice.http}, {@code decisionservice.grpc}) start only when their port is set.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,6 +40,12 @@ public class DecisionServiceConfiguration {
     @Bean
     CallerTrust callerTrust(AuthzProperties properties) {
         return new CallerTrust(properties.callers());
+    }
+
+    @Bean
+    AuthzTlsSource authzTlsSource(AuthzProperties properties, ServerProperties server, MeterRegistry meters,
+                                  KeyWatchProperties keyWatch) {
+        return new AuthzTlsSource(properties, server.getSsl(), meters, keyWatch.pollInterval());
     }
 
     @Bean

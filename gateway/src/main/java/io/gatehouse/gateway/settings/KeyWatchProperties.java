@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code gatehouse.key-watch.*}: {@code poll-interval} (default 10 s, positive) is how often the signing key files
- * and the server certificate files are checked for a change.
+ * and the server certificate files (the public listener's and the decision listeners') are checked for a change.
  */
 @ConfigurationProperties("gatehouse.key-watch")
 public record KeyWatchProperties(@Nullable Duration pollInterval) {

@@ -4,6 +4,7 @@ import io.gatehouse.gateway.decisionlog.DecisionLogWriter;
 import io.gatehouse.gateway.decisionservice.AuthzMetrics;
 import io.gatehouse.gateway.decisionservice.AuthzProperties;
 import io.gatehouse.gateway.decisionservice.AuthzTls;
+import io.gatehouse.gateway.decisionservice.AuthzTlsSource;
 import io.gatehouse.gateway.decisionservice.CallerTrust;
 import io.gatehouse.gateway.decisionservice.DecisionPipeline;
 import io.gatehouse.gateway.hygiene.InboundHeaders;
@@ -11,14 +12,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the Envoy gRPC ext_authz listener when {@code gatehouse.authz.grpc.port} is set (unset: no listener, no
  * bean). Its TLS material is {@link AuthzTls}'s: {@code gatehouse.authz.tls.*}, else the public listener's
- * {@code server.ssl.*}, and {@code gatehouse.authz.client-ca} for the callers' certificates.
+ * {@code server.ssl.*}, and {@code gatehouse.authz.client-ca} for the callers' certificates, shared with the HTTP
+ * listener and reloaded when its files change.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("gatehouse.authz.grpc.port")
@@ -43,9 +44,9 @@ public class GrpcConfiguration {
 
     @Bean
     GrpcListener grpcListener(AuthzProperties authz, GrpcListenerProperties limits, GrpcCheckService service,
-                              CallerInterceptor callers, ServerProperties server, MeterRegistry meters) {
+                              CallerInterceptor callers, AuthzTlsSource tls, MeterRegistry meters) {
         int port = Objects.requireNonNull(authz.grpc().port(), "gatehouse.authz.grpc.port");
-        return new GrpcListener(new GrpcListener.Binding(authz.address(), port, AuthzTls.load(authz, server.getSsl()),
+        return new GrpcListener(new GrpcListener.Binding(authz.address(), port, tls.tls(),
                 authz.certificateCallers()), limits, service, callers, meters);
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.decisionservice.http;
 import io.gatehouse.gateway.decisionservice.AuthzMetrics;
 import io.gatehouse.gateway.decisionservice.AuthzProperties;
 import io.gatehouse.gateway.decisionservice.AuthzTls;
+import io.gatehouse.gateway.decisionservice.AuthzTlsSource;
 import io.gatehouse.gateway.decisionservice.CallerTrust;
 import io.gatehouse.gateway.decisionservice.DecisionPipeline;
 import io.gatehouse.gateway.listener.ConnectionLimits;
@@ -29,8 +30,8 @@ public class AuthzHttpConfiguration {
     @Bean
     AuthzHttpServer authzHttpServer(AuthzProperties properties, ServerProperties server, ListenerProperties limits,
                                     DecisionPipeline pipeline, CallerTrust trust, AuthzMetrics metrics,
-                                    MeterRegistry meters) {
-        AuthzTls tls = AuthzTls.load(properties, server.getSsl());
+                                    MeterRegistry meters, AuthzTlsSource tlsSource) {
+        AuthzTls tls = tlsSource.tls();
         Http2SslContextSpec spec = null;
         if (tls != null) {
             var callers = tls.callerTrustManagers();
