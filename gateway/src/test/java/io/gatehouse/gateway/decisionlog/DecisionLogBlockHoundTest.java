@@ -7,10 +7,7 @@ import io.gatehouse.gateway.testing.BlockHoundExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,27 +69,8 @@ class DecisionLogBlockHoundTest {
         BlockHoundExtension.takeFound();
     }
 
-    /**
-     * Runs {@code body} on the event loop; what it threw, or null. Waits with a timed get, not orTimeout: orTimeout's
-     * canceller would run on the event loop at completion and take the JDK delay scheduler's lock there, and when
-     * the next orTimeout held it, BlockHound threw inside the lock's park and left the lock's queue broken: the test
-     * then hung.
-     */
-    private Throwable onEventLoop(Runnable body) {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        loops.onClient(true).next().execute(() -> {
-            try {
-                body.run();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        try {
-            return outcome.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new AssertionError("no outcome from the event loop", e);
-        }
+    private @Nullable Throwable onEventLoop(Runnable body) {
+        return BlockHoundExtension.onEventLoop(loops, body);
     }
 
     private static void nap() {

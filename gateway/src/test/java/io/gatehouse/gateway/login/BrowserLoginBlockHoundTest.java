@@ -7,11 +7,8 @@ import io.gatehouse.gateway.session.SessionIndex;
 import io.gatehouse.gateway.testing.BlockHoundExtension;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,21 +69,7 @@ class BrowserLoginBlockHoundTest {
         BlockHoundExtension.takeFound();
     }
 
-    /** Runs {@code body} on the event loop; what it threw, or null (a timed get, as DecisionLogBlockHoundTest). */
-    private Throwable onEventLoop(Runnable body) {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        loops.onClient(true).next().execute(() -> {
-            try {
-                body.run();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        try {
-            return outcome.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new AssertionError("no outcome from the event loop", e);
-        }
+    private @Nullable Throwable onEventLoop(Runnable body) {
+        return BlockHoundExtension.onEventLoop(loops, body);
     }
 }

@@ -1,6 +1,10 @@
 package io.gatehouse.gateway.testing;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingMethod;
 import reactor.blockhound.BlockingOperationError;
+import reactor.netty.resources.LoopResources;
 
 /**
  * BlockHound for gateway tests (STYLE.md, "Tests"): a blocking call (sleep, park, file or socket I/O) on a
@@ -91,5 +96,28 @@ public final class BlockHoundExtension implements BeforeAllCallback, AfterEachCa
     @Override
     public void afterAll(ExtensionContext context) {
         ACTIVE.decrementAndGet();
+    }
+
+    /**
+     * Runs {@code body} on one of {@code loops}' event loops; what it threw (a {@link BlockingOperationError} when it
+     * blocked there), or null. Waits with a timed get, not orTimeout: orTimeout's canceller would run on the event
+     * loop at completion and take the JDK delay scheduler's lock there, and when the next orTimeout held it,
+     * BlockHound threw inside the lock's park and left the lock's queue broken: the test then hung.
+     */
+    public static @Nullable Throwable onEventLoop(LoopResources loops, Runnable body) {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        loops.onClient(true).next().execute(() -> {
+            try {
+                body.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        try {
+            return outcome.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("no outcome from the event loop", e);
+        }
     }
 }
